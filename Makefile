@@ -1,0 +1,65 @@
+# Hwallyu — the two commands a newcomer types: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+ifeq (, $(shell command -v $(PYTHON) 2>/dev/null))
+PYTHON := python3
+endif
+
+.PHONY: run test deps test-deps assets lint typecheck migrations-check test-unit test-browser bench bench-smoke clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	$(BIN)/python scripts/vendor_assets.py
+
+deps: $(STAMP) assets
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(TEST_STAMP)
+
+test-deps: deps $(TEST_STAMP)
+
+## make run: set up everything, migrate var/hwallyu.sqlite3, load the demo city, start web + worker
+run: deps
+	HWALLYU_DEMO=1 DEBUG=$${DEBUG:-True} $(BIN)/hwallyu serve --host $(HOST) --port $(PORT)
+
+## make test: the whole suite (unit, integration, browser); fails when no test ran
+test: test-deps
+	HWALLYU_TESTING=1 $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS); \
+	  status=$$?; if [ $$status -eq 5 ]; then echo "no tests ran" >&2; exit 1; fi; exit $$status
+
+test-unit: test-deps
+	HWALLYU_TESTING=1 $(BIN)/python -m pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+
+test-browser: test-deps
+	HWALLYU_TESTING=1 $(BIN)/python -m pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
+
+lint: test-deps
+	$(BIN)/ruff check hwallyu tests bench scripts
+	$(BIN)/ruff format --check hwallyu tests bench scripts
+
+typecheck: test-deps
+	HWALLYU_TESTING=1 $(BIN)/mypy hwallyu
+
+migrations-check: deps
+	HWALLYU_TESTING=1 $(BIN)/hwallyu makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules hwallyu/static/vendor var/static

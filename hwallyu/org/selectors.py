@@ -1,0 +1,95 @@
+"""Reads of the organisation that other apps use (they never query org tables directly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from hwallyu.org.models import Bureau, City, Department, EvaluationGroup, Person, Role, Team
+
+
+def person_of(user: Any) -> Person | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_hwallyu_person", None)
+    if cached is None:
+        cached = Person.objects.select_related("department", "team").filter(user=user).first() or False
+        user._hwallyu_person = cached
+    return cached or None
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role code (see :class:`Role`); superusers are system admins."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    person = person_of(user)
+    return person.role if person else None
+
+
+def department_of(user: Any) -> Department | None:
+    person = person_of(user)
+    return person.department if person else None
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return role_of(user) in roles
+
+
+def is_office(user: Any) -> bool:
+    """Planning office or system admin: the office-wide roles."""
+    return has_role(user, Role.ADMIN, Role.PLANNING)
+
+
+def city() -> City:
+    return City.load()
+
+
+def departments(*, active_only: bool = False) -> QuerySet[Department]:
+    qs = Department.objects.select_related("bureau", "evaluation_group")
+    return qs.filter(active=True) if active_only else qs
+
+
+def department_by_code(code: str) -> Department | None:
+    return Department.objects.filter(code=code).first()
+
+
+def departments_by_codes(codes: list[str]) -> tuple[list[Department], list[str]]:
+    """The departments with these codes, and the codes that were not found."""
+    found = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
+
+
+def bureaus() -> QuerySet[Bureau]:
+    return Bureau.objects.annotate(department_count=Count("departments", filter=Q(departments__active=True)))
+
+
+def evaluation_groups() -> QuerySet[EvaluationGroup]:
+    return EvaluationGroup.objects.all()
+
+
+def teams(department: Department | None = None) -> QuerySet[Team]:
+    qs = Team.objects.select_related("department")
+    return qs.filter(department=department) if department else qs
+
+
+def people(department: Department | None = None) -> QuerySet[Person]:
+    qs = Person.objects.select_related("user", "department", "team")
+    return qs.filter(department=department) if department else qs
+
+
+def users_with_role(*roles: str, department: Department | None = None) -> list[Any]:
+    qs = Person.objects.select_related("user").filter(role__in=roles, user__is_active=True)
+    if department is not None:
+        qs = qs.filter(department=department)
+    return [p.user for p in qs]
+
+
+def department_managers(department: Department) -> list[Any]:
+    return users_with_role(Role.MANAGER, department=department)
+
+
+def planning_office_users() -> list[Any]:
+    return users_with_role(Role.PLANNING)
