@@ -24,11 +24,7 @@ class SessionPolicyMiddleware:
 
             # Every request pushes the expiry forward: the session ends after N idle minutes.
             request.session.set_expiry(idle_timeout_seconds())
-            if (
-                otp_required_for(user)
-                and not user.is_verified()
-                and not request.path.startswith(_OTP_EXEMPT_PREFIXES)
-            ):
+            if otp_required_for(user) and not user.is_verified() and not request.path.startswith(_OTP_EXEMPT_PREFIXES):
                 return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
         return self.get_response(request)
 

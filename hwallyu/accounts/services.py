@@ -56,8 +56,15 @@ def api_token_create(*, user: Any, name: str, actor: Any | None = None) -> tuple
     """Create a token; returns it with the raw value, which is never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name.strip()[:100] or "API", prefix=raw[:10], token_hash=hash_token(raw))
-        log_action(actor=actor or user, action="api_token.create", target=token, after={"name": token.name, "prefix": token.prefix})
+        token = ApiToken.objects.create(
+            user=user, name=name.strip()[:100] or "API", prefix=raw[:10], token_hash=hash_token(raw)
+        )
+        log_action(
+            actor=actor or user,
+            action="api_token.create",
+            target=token,
+            after={"name": token.name, "prefix": token.prefix},
+        )
     return token, raw
 
 

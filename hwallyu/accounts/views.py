@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import devices_for_user, login as otp_login
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 
 from hwallyu.accounts.forms import OtpForm
 
@@ -26,4 +27,6 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 return redirect(_safe_next(request))
         form.add_error("token", "인증 코드가 올바르지 않습니다. 앱에 표시된 최신 코드를 입력하세요.")
-    return render(request, "accounts/otp.html", {"form": form, "has_device": bool(devices), "next": _safe_next(request)})
+    return render(
+        request, "accounts/otp.html", {"form": form, "has_device": bool(devices), "next": _safe_next(request)}
+    )

@@ -109,7 +109,11 @@ def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> dict[str, str
         raise ServiceError("일수는 1 이상 3650 이하여야 합니다.")
     calendar = get_calendar()
     try:
-        due = calendar.same_day(query.start) if query.rule == "same_day" else calendar.deadline(query.start, query.days or 0)
+        due = (
+            calendar.same_day(query.start)
+            if query.rule == "same_day"
+            else calendar.deadline(query.start, query.days or 0)
+        )
     except CalendarError as exc:
         raise ServiceError(str(exc)) from exc
     return {"due": due.isoformat()}

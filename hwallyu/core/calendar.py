@@ -218,9 +218,7 @@ def get_calendar() -> WorkCalendar:
     with _cache_lock:
         if _cached is not None and _cached[0] == settings_row.version:
             return _cached[1]
-    calendar = build_calendar(
-        blocks=settings_row.blocks(), closed_dates=Closure.objects.values_list("date", flat=True)
-    )
+    calendar = build_calendar(blocks=settings_row.blocks(), closed_dates=Closure.objects.values_list("date", flat=True))
     with _cache_lock:
         _cached = (settings_row.version, calendar)
     return calendar

@@ -31,7 +31,10 @@ class CalendarSettings(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.morning_start:%H:%M}–{self.morning_end:%H:%M}, {self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}"
+        return (
+            f"{self.morning_start:%H:%M}–{self.morning_end:%H:%M}, "
+            f"{self.afternoon_start:%H:%M}–{self.afternoon_end:%H:%M}"
+        )
 
     @classmethod
     def load(cls) -> CalendarSettings:
@@ -104,3 +107,6 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} rows, head {self.last_hash[:12]}"

@@ -62,7 +62,13 @@ def sections_for(role: str | None) -> list[dict[str, Any]]:
     for section in sorted(_sections.values(), key=lambda s: s.order):
         items = [i for i in section.items if i.roles is None or (role is not None and role in i.roles)]
         if items:
-            result.append({"key": section.key, "label": section.label, "items": [{"label": i.label, "url": i.url()} for i in items]})
+            result.append(
+                {
+                    "key": section.key,
+                    "label": section.label,
+                    "items": [{"label": i.label, "url": i.url()} for i in items],
+                }
+            )
     return result
 
 

@@ -40,7 +40,9 @@ class TestOrg:
         }
 
 
-def make_user(username: str, *, department: Department, role: str, team: Team | None = None, superuser: bool = False) -> Any:
+def make_user(
+    username: str, *, department: Department, role: str, team: Team | None = None, superuser: bool = False
+) -> Any:
     User = get_user_model()
     user = User.objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@city.test", first_name=username, is_superuser=superuser
@@ -55,10 +57,19 @@ def build_test_org() -> TestOrg:
     group_business = EvaluationGroup.objects.create(code="G2", name="본청 사업부서", order=2)
     bureau = Bureau.objects.create(code="B01", name="자치행정국", order=1)
     planning = Department.objects.create(
-        code="PLAN", name="기획감사실", kind=DepartmentKind.MAIN, evaluation_group=group_support, is_planning_office=True
+        code="PLAN",
+        name="기획감사실",
+        kind=DepartmentKind.MAIN,
+        evaluation_group=group_support,
+        is_planning_office=True,
     )
     dept = Department.objects.create(
-        code="D001", name="미래전략과", kind=DepartmentKind.MAIN, evaluation_group=group_business, bureau=bureau, order=2
+        code="D001",
+        name="미래전략과",
+        kind=DepartmentKind.MAIN,
+        evaluation_group=group_business,
+        bureau=bureau,
+        order=2,
     )
     other = Department.objects.create(
         code="D002", name="강경읍", kind=DepartmentKind.LOCAL, evaluation_group=group_business, order=3

@@ -35,7 +35,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "권한이 없습니다", "이 화면이나 작업을 사용할 권한이 없습니다. 필요하면 기획감사실에 문의하세요.")
+    return _error(
+        request, 403, "권한이 없습니다", "이 화면이나 작업을 사용할 권한이 없습니다. 필요하면 기획감사실에 문의하세요."
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -43,8 +45,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "일시적인 오류가 발생했습니다", "잠시 후 다시 시도해 주세요. 문제가 계속되면 시스템 관리자에게 알려 주세요.")
+    return _error(
+        request,
+        500,
+        "일시적인 오류가 발생했습니다",
+        "잠시 후 다시 시도해 주세요. 문제가 계속되면 시스템 관리자에게 알려 주세요.",
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _error(request, 403, "요청이 만료되었습니다", "보안 토큰이 만료되었거나 올바르지 않습니다. 페이지를 새로고침한 뒤 다시 시도해 주세요.")
+    return _error(
+        request,
+        403,
+        "요청이 만료되었습니다",
+        "보안 토큰이 만료되었거나 올바르지 않습니다. 페이지를 새로고침한 뒤 다시 시도해 주세요.",
+    )

@@ -75,3 +75,6 @@ class NoticeKey(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -66,7 +66,12 @@ class Department(models.Model):
     name = models.CharField("부서 이름", max_length=50, unique=True)
     kind = models.CharField("구분", max_length=20, choices=DepartmentKind.choices)
     evaluation_group = models.ForeignKey(
-        EvaluationGroup, verbose_name="평가군", null=True, blank=True, on_delete=models.PROTECT, related_name="departments"
+        EvaluationGroup,
+        verbose_name="평가군",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
     )
     bureau = models.ForeignKey(
         Bureau, verbose_name="국", null=True, blank=True, on_delete=models.PROTECT, related_name="departments"

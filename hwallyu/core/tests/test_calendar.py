@@ -87,9 +87,7 @@ def test_reminder_one_working_day_before():
     assert CAL.reminder_before(at(2024, 9, 19, 15)) == at(2024, 9, 13, 15)
 
 
-moments = st.datetimes(
-    min_value=dt.datetime(2023, 1, 1), max_value=dt.datetime(2026, 12, 31), timezones=st.just(SEOUL)
-)
+moments = st.datetimes(min_value=dt.datetime(2023, 1, 1), max_value=dt.datetime(2026, 12, 31), timezones=st.just(SEOUL))
 hours = st.integers(min_value=0, max_value=8 * 5 * 60).map(lambda m: dt.timedelta(minutes=m))
 
 

@@ -12,6 +12,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"감사 기록 {report.checked:,}건의 해시 체인이 온전합니다."))
             return
         raise CommandError(
-            f"감사 기록 #{report.broken_id}에서 체인이 끊어졌습니다: {report.reason} "
-            f"(앞선 {report.checked:,}건은 정상)"
+            f"감사 기록 #{report.broken_id}에서 체인이 끊어졌습니다: {report.reason} (앞선 {report.checked:,}건은 정상)"
         )
