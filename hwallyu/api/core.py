@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -48,7 +48,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, tags=["인증"], summary="내 정보")
 def me(request: HttpRequest) -> dict[str, object]:
-    user = request.user
+    user: Any = request.user
     person = org.person_of(user)
     role = org.role_of(user)
     return {

@@ -21,6 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    body: str
     try:
         body = loader.render_to_string(
             "error.html", {"status": status, "title": title, "message": message}, request=request

@@ -7,6 +7,7 @@ the first caller with a key inserts it, any later caller (another worker, a reru
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -115,7 +116,7 @@ def deliver_pending(*, limit: int = 500) -> int:
 
 def release_stuck(*, older_than_minutes: int = 15) -> int:
     """Messages claimed by a worker that died go back to pending."""
-    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     return OutboxMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff).update(
         status=OutboxStatus.PENDING
     )

@@ -12,11 +12,10 @@ from hwallyu.org.models import Bureau, City, Department, EvaluationGroup, Person
 def person_of(user: Any) -> Person | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_hwallyu_person", None)
-    if cached is None:
-        cached = Person.objects.select_related("department", "team").filter(user=user).first() or False
-        user._hwallyu_person = cached
-    return cached or None
+    if not hasattr(user, "_hwallyu_person"):
+        user._hwallyu_person = Person.objects.select_related("department", "team").filter(user=user).first()
+    person: Person | None = user._hwallyu_person
+    return person
 
 
 def role_of(user: Any) -> str | None:
