@@ -12,7 +12,7 @@ ifeq (, $(shell command -v $(PYTHON) 2>/dev/null))
 PYTHON := python3
 endif
 
-.PHONY: run test deps test-deps assets lint typecheck migrations-check test-unit test-browser bench bench-smoke clean
+.PHONY: run test deps test-deps chromium assets lint typecheck migrations-check test-unit test-browser bench bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,17 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(TEST_STAMP)
 
-test-deps: deps $(TEST_STAMP)
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+test-deps: deps $(TEST_STAMP) chromium
 
 ## make run: set up everything, migrate var/hwallyu.sqlite3, load the demo city, start web + worker
 run: deps

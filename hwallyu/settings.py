@@ -79,9 +79,19 @@ INSTALLED_APPS = [
     "hwallyu.org",
     "hwallyu.accounts",
     "hwallyu.notifications",
+    "hwallyu.directives",
+    "hwallyu.workplan",
+    "hwallyu.pledges",
+    "hwallyu.reviews",
+    "hwallyu.integrity",
+    "hwallyu.surveys",
+    "hwallyu.performance",
+    "hwallyu.province",
 ]
 
 MIDDLEWARE = [
+    # First: strips client data and cookies from the anonymous integrity channel (see the app).
+    "hwallyu.integrity.middleware.ReporterPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,12 +169,16 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# The Korean lockout page, or a JSON answer for /api/v1/auth/token.
+AXES_LOCKOUT_CALLABLE = "hwallyu.accounts.views.lockout"
 AXES_VERBOSE = False
 # Reporter and citizen endpoints must never have an address recorded: axes only
 # watches the login form, and we tell it to store no client address at all.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HWALLYU_NO_IP"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
+# Name shown in authenticator apps beside the username.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "환류")
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "hwallyu_session"
 SESSION_COOKIE_HTTPONLY = True
@@ -212,6 +226,7 @@ USE_THOUSAND_SEPARATOR = False
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -239,6 +254,20 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "False")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "hwallyu@city.local")
+
+# --- Citizen messages: KakaoTalk AlimTalk with SMS/LMS fallback ------------
+# BACKEND "console" logs messages (demo); "http" talks to a Bizmessage v2.3-style API,
+# e.g. the local fake provider started with `hwallyu fake_bizmessage`.
+HWALLYU_BIZMESSAGE = {
+    "BACKEND": env("BIZMESSAGE_BACKEND", "console"),
+    "BASE_URL": env("BIZMESSAGE_BASE_URL", "http://127.0.0.1:8025").rstrip("/"),
+    "APP_KEY": env("BIZMESSAGE_APP_KEY", "hwallyu-local"),
+    "SECRET_KEY": env("BIZMESSAGE_SECRET_KEY", "local-secret"),
+    "SENDER_KEY": env("BIZMESSAGE_SENDER_KEY", "hwallyu-sender-key"),
+    "SEND_NO": env("BIZMESSAGE_SEND_NO", "0417461234"),
+    "WEBHOOK_SECRET": env("BIZMESSAGE_WEBHOOK_SECRET", "local-webhook-secret"),
+    "TIMEOUT": envint("BIZMESSAGE_TIMEOUT", 10),
+}
 
 # --- Background tasks -----------------------------------------------------
 # Database backend with the `hwallyu worker` command; tests run tasks immediately.

@@ -8,6 +8,15 @@ urlpatterns = [
     path("accounts/", include("hwallyu.accounts.urls")),
     path("org/", include("hwallyu.org.urls")),
     path("notifications/", include("hwallyu.notifications.urls")),
+    path("directives/", include("hwallyu.directives.urls")),
+    path("workplan/", include("hwallyu.workplan.urls")),
+    path("pledges/", include("hwallyu.pledges.urls")),
+    path("reviews/", include("hwallyu.reviews.urls")),
+    path("integrity/", include("hwallyu.integrity.urls")),
+    path("surveys/", include("hwallyu.surveys.urls")),
+    path("s/", include("hwallyu.surveys.public_urls")),
+    path("performance/", include("hwallyu.performance.urls")),
+    path("province/", include("hwallyu.province.urls")),
     path("api/v1/", api.urls),
 ]
 

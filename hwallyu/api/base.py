@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
-from hwallyu.accounts.services import api_token_user
+from hwallyu.accounts.services import api_token_user, owes_second_factor
 
 
 class BearerToken(HttpBearer):
@@ -25,7 +25,17 @@ class BearerToken(HttpBearer):
         return user
 
 
-AUTH = [BearerToken(), django_auth]
+class VerifiedSession(SessionAuth):
+    """The browser session; a user whose role requires two-factor sign-in must have passed it."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and owes_second_factor(user):
+            return None
+        return user
+
+
+AUTH = [BearerToken(), VerifiedSession()]
 
 
 class ServiceError(Exception):

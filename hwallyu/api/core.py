@@ -1,4 +1,4 @@
-"""Platform endpoints: auth token, me, departments, calendar."""
+"""Platform endpoints: auth token, me, calendar (the organisation's are in hwallyu.api.org)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from hwallyu.accounts.services import api_token_create
+from hwallyu.accounts.services import api_token_create, otp_required_for
 from hwallyu.api.base import ServiceError
 from hwallyu.core.calendar import CalendarError, get_calendar
 from hwallyu.org import selectors as org
@@ -28,9 +28,16 @@ class TokenOut(Schema):
 
 @router.post("/auth/token", auth=None, response=TokenOut, tags=["인증"], summary="API 토큰 발급")
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+    # authenticate() with the request goes through django-axes: repeated failures lock the
+    # username out (429, Korean detail) and even the right password is refused until cool-off.
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         raise ServiceError("아이디 또는 비밀번호가 올바르지 않습니다.", status=401)
+    if otp_required_for(user):
+        raise ServiceError(
+            "2단계 인증이 필요한 계정은 비밀번호만으로 토큰을 받을 수 없습니다. '내 계정' 화면에서 토큰을 발급하세요.",
+            status=403,
+        )
     _, raw = api_token_create(user=user, name="API 로그인")
     return {"token": raw}
 
@@ -61,32 +68,6 @@ def me(request: HttpRequest) -> dict[str, object]:
         "team": person.team.name if person and person.team else None,
         "position": person.position if person else None,
     }
-
-
-class DepartmentOut(Schema):
-    code: str
-    name: str
-    kind: str
-    kind_label: str
-    group: str | None
-    bureau: str | None
-    active: bool
-
-
-@router.get("/departments", response=list[DepartmentOut], tags=["조직"], summary="부서 목록")
-def departments(request: HttpRequest) -> list[dict[str, object]]:
-    return [
-        {
-            "code": d.code,
-            "name": d.name,
-            "kind": d.kind,
-            "kind_label": d.get_kind_display(),
-            "group": d.evaluation_group.name if d.evaluation_group else None,
-            "bureau": d.bureau.name if d.bureau else None,
-            "active": d.active,
-        }
-        for d in org.departments()
-    ]
 
 
 class DeadlineQuery(Schema):

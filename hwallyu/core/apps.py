@@ -8,3 +8,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core import signals  # noqa: F401
+        from hwallyu.core.navigation import NavItem, register_section
+        from hwallyu.org.models import Role
+
+        register_section(
+            "settings",
+            "설정·관리",
+            90,
+            [
+                NavItem("업무일·휴무일", "core:calendar"),
+                NavItem("감사 기록", "core:audit", roles=frozenset({Role.ADMIN, Role.PLANNING})),
+            ],
+        )

@@ -48,7 +48,7 @@ class WorkCalendar:
     blocks: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_BLOCKS
     closed_dates: frozenset[dt.date] = frozenset()
     tz: ZoneInfo = SEOUL
-    _holidays: holidays.HolidayBase = field(default_factory=lambda: holidays.KR(), repr=False)
+    _holidays: holidays.HolidayBase = field(default_factory=lambda: holidays.KR(language="ko"), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _day_cache: dict[dt.date, bool] = field(default_factory=dict, repr=False)
 

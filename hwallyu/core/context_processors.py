@@ -18,9 +18,13 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     role = role_of(user) if user is not None else None
     nav = sections_for(role) if role else []
     path = request.path
+    # Only the entry with the longest URL that prefixes the path is current, so
+    # "/directives/inbox/" marks 우리 부서 지시사항, not also 지시사항 목록 ("/directives/").
+    matches = [i["url"] for s in nav for i in s["items"] if i["url"] not in ("/", "#") and path.startswith(i["url"])]
+    current = max(matches, key=len) if matches else None
     for section in nav:
         for item in section["items"]:
-            item["active"] = item["url"] != "/" and path.startswith(item["url"])
+            item["active"] = item["url"] == current
         section["active"] = any(i["active"] for i in section["items"])
     try:
         city_name = city().name

@@ -101,6 +101,14 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValidationError("감사 기록은 삭제할 수 없습니다.")
 
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field in ``before`` or ``after``, in first-seen order."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(key, before.get(key), after.get(key)) for key in keys]
+
 
 class AuditChainHead(models.Model):
     """The last hash of the chain (one row), locked while a row is appended."""

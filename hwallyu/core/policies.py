@@ -37,3 +37,48 @@ class Policy(ABC, Generic[M]):
             return qs.get(**lookup)
         except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise Http404("찾을 수 없습니다.") from exc
+
+
+# --- the core's own policies --------------------------------------------------------
+VIEW = "view"
+MANAGE = "manage"
+
+
+def _is_office(user: Any) -> bool:
+    from hwallyu.org.selectors import is_office
+
+    return bool(getattr(user, "is_authenticated", False)) and is_office(user)
+
+
+class AuditPolicy(Policy[Any]):
+    """The audit trail: the planning office and system admins read it; nobody changes it."""
+
+    def scope(self, user: Any, queryset: models.QuerySet[Any] | None = None) -> models.QuerySet[Any]:
+        from hwallyu.core.models import AuditEvent
+
+        qs = queryset if queryset is not None else AuditEvent.objects.all()
+        return qs if _is_office(user) else qs.none()
+
+    def can(self, user: Any, action: str, obj: Any = None) -> bool:
+        return action == VIEW and _is_office(user)
+
+
+class CalendarPolicy(Policy[Any]):
+    """The working-time calendar: every signed-in user reads it; the office manages closures and hours."""
+
+    def scope(self, user: Any, queryset: models.QuerySet[Any] | None = None) -> models.QuerySet[Any]:
+        from hwallyu.core.models import Closure
+
+        qs = queryset if queryset is not None else Closure.objects.all()
+        return qs if getattr(user, "is_authenticated", False) else qs.none()
+
+    def can(self, user: Any, action: str, obj: Any = None) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if action == VIEW:
+            return True
+        return action == MANAGE and _is_office(user)
+
+
+audit_policy = AuditPolicy()
+calendar_policy = CalendarPolicy()

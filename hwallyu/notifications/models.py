@@ -60,11 +60,28 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField("발송 시각", null=True, blank=True)
     error = models.TextField("오류", blank=True)
+    # Business messages to citizens (AlimTalk with SMS/LMS fallback); see notifications/channels.
+    template_code = models.CharField("템플릿 코드", max_length=50, blank=True)
+    params = models.JSONField("템플릿 변수", default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    fallback = models.CharField("대체발송", max_length=10, blank=True)  # "", "sms", "lms"
+    window = models.CharField("발송 허용 시간", max_length=20, blank=True)  # "09:00-20:00/W"
+    next_attempt_at = models.DateTimeField("다음 시도", null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    provider_request_id = models.CharField("요청 ID", max_length=64, blank=True)
+    provider_seq = models.PositiveIntegerField("수신자 순번", null=True, blank=True)
+    result_code = models.CharField("결과 코드", max_length=20, blank=True)
+    delivered_via = models.CharField("전달 경로", max_length=10, blank=True)  # "alimtalk", "sms", "lms"
+    delivered_at = models.DateTimeField("전달 시각", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "발송함"
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_idx"),
+            models.Index(fields=["channel", "status", "next_attempt_at"], name="outbox_channel_due_idx"),
+            models.Index(fields=["provider_request_id"], name="outbox_provider_request_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"[{self.get_channel_display()}] {self.subject}"

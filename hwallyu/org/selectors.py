@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from hwallyu.org.models import Bureau, City, Department, EvaluationGroup, Person, Role, Team
+from hwallyu.org.models import Bureau, City, Department, DepartmentKind, EvaluationGroup, Person, Role, Team
 
 
 def person_of(user: Any) -> Person | None:
@@ -92,3 +92,87 @@ def department_managers(department: Department) -> list[Any]:
 
 def planning_office_users() -> list[Any]:
     return users_with_role(Role.PLANNING)
+
+
+# --- Pages of the organisation module -------------------------------------------
+
+
+def department_list(
+    *,
+    kind: str = "",
+    bureau: Bureau | None = None,
+    group: EvaluationGroup | None = None,
+    active: bool | None = None,
+) -> QuerySet[Department]:
+    """Departments with their active team and active people counts, filtered."""
+    qs = departments().annotate(
+        team_count=Count("teams", filter=Q(teams__active=True), distinct=True),
+        people_count=Count("people", filter=Q(people__user__is_active=True), distinct=True),
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if bureau is not None:
+        qs = qs.filter(bureau=bureau)
+    if group is not None:
+        qs = qs.filter(evaluation_group=group)
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs
+
+
+def department_counts_by_kind(qs: QuerySet[Department] | None = None) -> list[tuple[str, str, int]]:
+    """(kind, label, count) for every kind, in the office's order (본청, 직속기관, 사업소, 읍면동)."""
+    # A fresh queryset: ``qs`` may carry joins (team and people counts) that would multiply rows.
+    base = Department.objects.filter(pk__in=qs.values("pk")) if qs is not None else Department.objects.all()
+    counts = dict(base.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return [(value, str(label), counts.get(value, 0)) for value, label in DepartmentKind.choices]
+
+
+def department_summary(*, active_only: bool = True) -> str:
+    """Counts per kind in one line, e.g. 본청 36 · 직속기관 7 · 사업소 1 · 읍면동 15."""
+    qs = Department.objects.filter(active=True) if active_only else Department.objects.all()
+    return " · ".join(f"{label} {n}" for _, label, n in department_counts_by_kind(qs))
+
+
+def active_people_count() -> int:
+    return Person.objects.filter(user__is_active=True).count()
+
+
+def people_list(
+    qs: QuerySet[Person],
+    *,
+    department: Department | None = None,
+    role: str = "",
+    active: bool | None = None,
+    query: str = "",
+) -> QuerySet[Person]:
+    if department is not None:
+        qs = qs.filter(department=department)
+    if role:
+        qs = qs.filter(role=role)
+    if active is not None:
+        qs = qs.filter(user__is_active=active)
+    if query:
+        qs = qs.filter(
+            Q(user__username__icontains=query)
+            | Q(user__first_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(position__icontains=query)
+        )
+    return qs
+
+
+def department_teams(department: Department) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(department=department)
+        .annotate(people_count=Count("people", filter=Q(people__user__is_active=True)))
+        .order_by("-active", "order", "name")
+    )
+
+
+def active_teams() -> QuerySet[Team]:
+    return Team.objects.select_related("department").filter(active=True, department__active=True)
+
+
+def evaluation_group_list() -> QuerySet[EvaluationGroup]:
+    return EvaluationGroup.objects.annotate(department_count=Count("departments", filter=Q(departments__active=True)))

@@ -30,5 +30,50 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+
+  // Small screens: the side navigation folds under the header's 메뉴 button.  Without
+  // JavaScript the button stays hidden and the navigation stays open.
+  document.documentElement.classList.add("hw-js");
+  function setupNavToggle() {
+    var button = document.querySelector(".hw-nav-toggle");
+    var nav = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) { return; }
+    button.hidden = false;
+    function setOpen(open) {
+      nav.classList.toggle("is-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.textContent = open ? "메뉴 닫기" : "메뉴";
+    }
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      setOpen(open);
+      if (open) {
+        var first = nav.querySelector("a");
+        if (first) { first.focus(); }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupNavToggle);
+  } else {
+    setupNavToggle();
+  }
+
+  // The bell's badge is polled every 60 s.  Swap only the real fragment: after the session
+  // has ended or a second factor is owed the answer is another page, never put in the header.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.elt && event.detail.elt.id === "hw-bell-count") {
+      var xhr = event.detail.xhr;
+      if (!xhr || xhr.getResponseHeader("X-Hwallyu-Fragment") !== "bell") {
+        event.detail.shouldSwap = false;
+      }
+    }
+  });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();

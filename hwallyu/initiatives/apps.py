@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+
+
+class InitiativesConfig(AppConfig):
+    name = "hwallyu.initiatives"
+    label = "initiatives"
+    verbose_name = "전략사업"
+
+    def ready(self) -> None:
+        from hwallyu.core.navigation import NavItem, register_dashboard, register_section
+        from hwallyu.core.registry import register_demo, register_periodic
+        from hwallyu.initiatives import demo
+        from hwallyu.initiatives.dashboard import dashboard_cards
+        from hwallyu.initiatives.tasks import milestone_reminder_sweep
+        from hwallyu.org.models import Role
+
+        office = frozenset({Role.ADMIN, Role.PLANNING})
+        register_section(
+            "initiatives",
+            "전략사업",
+            35,
+            [
+                NavItem("전략사업 현황", "initiatives:portfolio"),
+                NavItem("동향 기록", "initiatives:trends"),
+                NavItem("전략사업 등록", "initiatives:create", roles=office),
+            ],
+        )
+        register_dashboard("전략사업", dashboard_cards, order=35)
+        register_demo("전략사업", demo.load, order=80)
+        register_periodic("initiatives.reminders", milestone_reminder_sweep, every_seconds=3600)

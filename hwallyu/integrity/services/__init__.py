@@ -1,0 +1,1 @@
+"""Writes of the integrity module: keys, cases, the index and the measures plan."""

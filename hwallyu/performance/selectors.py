@@ -1,0 +1,397 @@
+"""Reads of the department evaluation: schemes, lists, the evaluation inputs and results, charts."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from hwallyu.performance import scoring
+from hwallyu.performance.models import (
+    Actual,
+    ActualStatus,
+    Adjustment,
+    AdjustmentKind,
+    CommonTask,
+    CommonTaskScore,
+    CustomerScore,
+    EvaluationRun,
+    Indicator,
+    IndicatorSet,
+    RunStatus,
+    Scheme,
+    SchemeGroup,
+    SetStatus,
+)
+from hwallyu.performance.policies import performance_policy
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def schemes() -> QuerySet[Scheme]:
+    return Scheme.objects.order_by("-year")
+
+
+def scheme_for(year: int) -> Scheme | None:
+    return Scheme.objects.filter(year=year).first()
+
+
+def groups_of(scheme: Scheme) -> QuerySet[SchemeGroup]:
+    return scheme.groups.annotate(member_count=Count("sets")).order_by("order", "code")
+
+
+def rules_of(scheme: Scheme) -> scoring.Rules:
+    return scoring.Rules(
+        weight_indicator=scheme.weight_indicator,
+        weight_customer=scheme.weight_customer,
+        weight_common=scheme.weight_common,
+        cap=scheme.achievement_cap,
+        bonus_max=scheme.bonus_max,
+        penalty_max=scheme.penalty_max,
+        grades=tuple(
+            scoring.GradeRule(g["code"], Decimal(str(g["quota"])), Decimal(str(g["pay_rate"]))) for g in scheme.grades
+        ),
+        labels=(
+            (scoring.ITEM_INDICATOR, scheme.indicator_label),
+            (scoring.ITEM_CUSTOMER, scheme.customer_label),
+            (scoring.ITEM_COMMON, scheme.common_label),
+        ),
+    )
+
+
+def rules_to_json(rules: scoring.Rules) -> dict[str, Any]:
+    return {
+        "weights": {
+            scoring.ITEM_INDICATOR: scoring.fmt(rules.weight_indicator),
+            scoring.ITEM_CUSTOMER: scoring.fmt(rules.weight_customer),
+            scoring.ITEM_COMMON: scoring.fmt(rules.weight_common),
+        },
+        "labels": dict(rules.labels),
+        "cap": scoring.fmt(rules.cap),
+        "bonus_max": scoring.fmt(rules.bonus_max),
+        "penalty_max": scoring.fmt(rules.penalty_max),
+        "grades": [
+            {"code": g.code, "quota": scoring.fmt(g.quota), "pay_rate": scoring.fmt(g.pay_rate)} for g in rules.grades
+        ],
+    }
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def set_list(user: Any, scheme: Scheme) -> QuerySet[IndicatorSet]:
+    """The departments of the year with their group, indicator count, weight sum and actual counts."""
+    qs = performance_policy.scope(user, IndicatorSet.objects.filter(scheme=scheme))
+    return (
+        qs.select_related("department", "group")
+        .annotate(
+            indicator_count=Count("indicators", distinct=True),
+            weight_sum=Sum("indicators__weight", distinct=False),
+        )
+        .order_by("group__order", "department__order", "department__code")
+    )
+
+
+def actual_counts(sets: list[IndicatorSet]) -> dict[int, dict[str, int]]:
+    """Per set id: how many actuals are submitted / accepted / returned (one query)."""
+    rows = (
+        Actual.objects.filter(indicator__indicator_set__in=[s.pk for s in sets])
+        .values_list("indicator__indicator_set_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {s.value: 0 for s in ActualStatus})
+    for set_id, status, n in rows:
+        counts[set_id][status] = n
+    return counts
+
+
+def weight_sums(sets: list[IndicatorSet]) -> dict[int, Decimal]:
+    rows = (
+        Indicator.objects.filter(indicator_set__in=[s.pk for s in sets])
+        .values_list("indicator_set_id")
+        .annotate(total=Sum("weight"))
+        .order_by()
+    )
+    return {set_id: total for set_id, total in rows}
+
+
+def set_detail(indicator_set: IndicatorSet) -> list[Indicator]:
+    """The set's indicators with their actuals and evidence (three queries)."""
+    return list(
+        indicator_set.indicators.prefetch_related(
+            Prefetch(
+                "actuals",
+                queryset=Actual.objects.select_related("entered_by", "decided_by")
+                .prefetch_related("evidence")
+                .order_by("quarter"),
+            )
+        )
+    )
+
+
+def pending_actuals(scheme: Scheme) -> QuerySet[Actual]:
+    return (
+        Actual.objects.filter(indicator__indicator_set__scheme=scheme, status=ActualStatus.SUBMITTED)
+        .select_related("indicator__indicator_set__department", "entered_by")
+        .prefetch_related("evidence")
+        .order_by("indicator__indicator_set__department__order", "indicator__order", "quarter")
+    )
+
+
+def status_counts(scheme: Scheme) -> dict[str, Any]:
+    sets = dict(
+        IndicatorSet.objects.filter(scheme=scheme, group__isnull=False)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    actuals = dict(
+        Actual.objects.filter(indicator__indicator_set__scheme=scheme)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "sets": {s.value: sets.get(s.value, 0) for s in SetStatus},
+        "set_total": sum(sets.values()),
+        "actuals": {s.value: actuals.get(s.value, 0) for s in ActualStatus},
+    }
+
+
+# --- the evaluation inputs ---------------------------------------------------------------------
+
+
+def evaluation_inputs(scheme: Scheme) -> list[scoring.DepartmentInput]:
+    """Every grouped department's inputs for :func:`scoring.evaluate` (a fixed number of queries).
+
+    * indicators count only when the department's set is approved;
+    * the actual of an indicator is its latest accepted quarter (quarterly actuals are cumulative);
+    * the customer score is the stored one (entered, or imported from the satisfaction survey);
+    * common-task points are summed over the year's tasks (a task without points counts 0);
+    * bonus and penalty are the sums of the entries (capped by the scoring)."""
+    sets = list(
+        IndicatorSet.objects.filter(scheme=scheme, group__isnull=False)
+        .select_related("department", "group")
+        .order_by("department__code")
+    )
+    department_ids = [s.department_id for s in sets]
+    indicators: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in Indicator.objects.filter(indicator_set__in=[s.pk for s in sets]).order_by("order", "id"):
+        indicators[indicator.indicator_set_id].append(indicator)
+    latest: dict[int, Actual] = {}
+    for actual in Actual.objects.filter(indicator__indicator_set__scheme=scheme, status=ActualStatus.ACCEPTED).order_by(
+        "quarter"
+    ):
+        latest[actual.indicator_id] = actual
+    customer = {c.department_id: c for c in CustomerScore.objects.filter(scheme=scheme)}
+    common_max = CommonTask.objects.filter(scheme=scheme).aggregate(total=Sum("max_points"))["total"] or scoring.ZERO
+    common = dict(
+        CommonTaskScore.objects.filter(task__scheme=scheme, department_id__in=department_ids)
+        .values_list("department_id")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    adjustments: dict[tuple[int, str], Decimal] = {
+        (dep, kind): total
+        for dep, kind, total in Adjustment.objects.filter(scheme=scheme)
+        .values_list("department_id", "kind")
+        .annotate(total=Sum("points"))
+        .order_by()
+    }
+    result = []
+    for s in sets:
+        items = []
+        for indicator in indicators[s.pk]:
+            actual = latest.get(indicator.pk)
+            level = actual.level if actual else ""
+            items.append(
+                scoring.IndicatorInput(
+                    id=indicator.pk,
+                    name=indicator.name,
+                    weight=indicator.weight,
+                    kind=indicator.kind,
+                    direction=indicator.direction,
+                    target=indicator.target,
+                    actual=actual.value if actual else None,
+                    actual_quarter=actual.quarter if actual else None,
+                    unit=indicator.unit,
+                    level=level,
+                    level_points=scheme.level_points(level) if level else None,
+                )
+            )
+        score = customer.get(s.department_id)
+        assert s.group is not None
+        result.append(
+            scoring.DepartmentInput(
+                id=s.department_id,
+                code=s.department.code,
+                name=s.department.name,
+                group=s.group.code,
+                group_name=s.group.name,
+                group_order=s.group.order,
+                indicators=tuple(items),
+                indicators_approved=s.status == SetStatus.APPROVED,
+                customer=score.score if score else None,
+                customer_source=score.get_source_display() if score else "",
+                common_points=common.get(s.department_id, scoring.ZERO),
+                common_max=common_max,
+                bonus=adjustments.get((s.department_id, AdjustmentKind.BONUS), scoring.ZERO),
+                penalty=adjustments.get((s.department_id, AdjustmentKind.PENALTY), scoring.ZERO),
+            )
+        )
+    return result
+
+
+@dataclass
+class LiveResult:
+    rows: list[dict[str, Any]]
+    fingerprint: str
+    rules: scoring.Rules
+
+
+def live_result(scheme: Scheme) -> LiveResult:
+    rules = rules_of(scheme)
+    inputs = evaluation_inputs(scheme)
+    return LiveResult(scoring.evaluate_rows(inputs, rules), scoring.input_fingerprint(rules, inputs), rules)
+
+
+def frozen_run(scheme: Scheme) -> EvaluationRun | None:
+    return EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.FROZEN).select_related("frozen_by").first()
+
+
+def past_runs(scheme: Scheme) -> QuerySet[EvaluationRun]:
+    return EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.REOPENED).select_related(
+        "frozen_by", "reopened_by"
+    )
+
+
+@dataclass
+class Results:
+    """The rows to show: the frozen run when there is one, else the live computation."""
+
+    rows: list[dict[str, Any]]
+    run: EvaluationRun | None
+    live: LiveResult | None
+
+    @property
+    def frozen(self) -> bool:
+        return self.run is not None
+
+
+def results(scheme: Scheme, *, live: bool = False) -> Results:
+    run = frozen_run(scheme)
+    if run is not None and not live:
+        return Results(list(run.rows), run, None)
+    computed = live_result(scheme)
+    return Results(computed.rows, run, computed)
+
+
+def groups_of_rows(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: (r["group_order"], r["group"], r["rank"], r["department"])):
+        grouped.setdefault(row["group_name"] or row["group"], []).append(row)
+    return list(grouped.items())
+
+
+def grade_counts(rows: list[dict[str, Any]], grades: list[str]) -> list[dict[str, Any]]:
+    """Per group: how many departments got each grade."""
+    out = []
+    for name, members in groups_of_rows(rows):
+        counts = {g: 0 for g in grades}
+        for row in members:
+            counts[row["grade"]] = counts.get(row["grade"], 0) + 1
+        out.append({"group": name, "size": len(members), "counts": [counts.get(g, 0) for g in grades]})
+    return out
+
+
+# --- the chart: score distribution per group (Chart.js via data-chart) ------------------------
+
+BAND_WIDTH = 5
+COLOURS = ["#063a74", "#256ef4", "#0b8a6d", "#c26a00", "#8c1b1b", "#5d3fa3"]
+
+
+def distribution_chart(rows: list[dict[str, Any]]) -> str:
+    """A bar chart of how many departments of each group fall in each 5-point score band."""
+    scores = [Decimal(r["score"]) for r in rows]
+    if not scores:
+        return ""
+    low = int(min(scores)) // BAND_WIDTH * BAND_WIDTH
+    high = int(max(scores)) // BAND_WIDTH * BAND_WIDTH
+    bands = list(range(low, high + BAND_WIDTH, BAND_WIDTH))
+    labels = [f"{b}~{b + BAND_WIDTH}점 미만" for b in bands]
+    datasets = []
+    for i, (name, members) in enumerate(groups_of_rows(rows)):
+        counts = [0] * len(bands)
+        for row in members:
+            counts[(int(Decimal(row["score"])) // BAND_WIDTH * BAND_WIDTH - low) // BAND_WIDTH] += 1
+        datasets.append({"label": name, "data": counts, "backgroundColor": COLOURS[i % len(COLOURS)]})
+    chart = {
+        "type": "bar",
+        "data": {"labels": labels, "datasets": datasets},
+        "options": {
+            "responsive": True,
+            "maintainAspectRatio": False,
+            "scales": {
+                "x": {"title": {"display": True, "text": "총점 구간"}},
+                "y": {"beginAtZero": True, "ticks": {"precision": 0}, "title": {"display": True, "text": "부서 수"}},
+            },
+            "plugins": {"legend": {"display": True}},
+        },
+    }
+    return json.dumps(chart, ensure_ascii=False)
+
+
+def distribution_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same numbers as the chart, for the table beside it: per group min, mean, max."""
+    out = []
+    for name, members in groups_of_rows(rows):
+        scores = [Decimal(r["score"]) for r in members]
+        mean = scoring.q2(sum(scores, scoring.ZERO) / len(scores))
+        out.append({"group": name, "size": len(scores), "min": min(scores), "mean": mean, "max": max(scores)})
+    return out
+
+
+def customer_survey_scores(scheme: Scheme, department_ids: list[int]) -> dict[int, Decimal | None]:
+    """The satisfaction survey's customer-perception score per department, when that app is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("hwallyu.surveys"):
+        return {}
+    try:
+        from hwallyu.surveys.selectors import customer_perception_score
+    except ImportError:
+        return {}
+    return {dep: customer_perception_score(dep, scheme.year) for dep in department_ids}
+
+
+def department_row(rows: list[dict[str, Any]], code: str) -> dict[str, Any] | None:
+    return next((r for r in rows if r["department"] == code), None)
+
+
+def pending_counts_for(user: Any) -> dict[str, int]:
+    """Dashboard numbers: what waits for the performance team, or for the user's department."""
+    year = this_year()
+    scheme = scheme_for(year) or schemes().first()
+    if scheme is None:
+        return {}
+    sets = performance_policy.scope(user, IndicatorSet.objects.filter(scheme=scheme))
+    return {
+        "year": scheme.year,
+        "sets_submitted": sets.filter(status=SetStatus.SUBMITTED).count(),
+        "sets_open": sets.filter(Q(status=SetStatus.DRAFT) | Q(status=SetStatus.RETURNED), group__isnull=False).count(),
+        "actuals_submitted": Actual.objects.filter(
+            indicator__indicator_set__in=sets, status=ActualStatus.SUBMITTED
+        ).count(),
+        "actuals_returned": Actual.objects.filter(
+            indicator__indicator_set__in=sets, status=ActualStatus.RETURNED
+        ).count(),
+        "frozen": int(EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.FROZEN).exists()),
+    }

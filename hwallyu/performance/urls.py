@@ -1,0 +1,45 @@
+from django.urls import path
+
+from hwallyu.performance import views
+
+app_name = "performance"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("schemes/new/", views.scheme_create, name="scheme_create"),
+    path("mine/", views.mine, name="mine"),
+    path("results/", views.latest_results, name="latest_results"),
+    path("review/", views.latest_review, name="latest_review"),
+    path("<int:year>/", views.overview, name="overview"),
+    path("<int:year>/scheme/", views.scheme_view, name="scheme"),
+    path("<int:year>/scheme/delete/", views.scheme_delete, name="scheme_delete"),
+    path("<int:year>/groups/", views.groups, name="groups"),
+    path("<int:year>/groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
+    path("<int:year>/departments/", views.department_list, name="departments"),
+    path("<int:year>/departments/<str:code>/", views.department, name="department"),
+    path("<int:year>/departments/<str:code>/indicators/new/", views.indicator_create, name="indicator_create"),
+    path("<int:year>/departments/<str:code>/submit/", views.set_submit, name="set_submit"),
+    path("<int:year>/departments/<str:code>/approve/", views.set_approve, name="set_approve"),
+    path("<int:year>/departments/<str:code>/return/", views.set_return, name="set_return"),
+    path("indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("indicators/<int:pk>/q<int:quarter>/", views.actual_edit, name="actual_edit"),
+    path("actuals/<int:pk>/accept/", views.actual_accept, name="actual_accept"),
+    path("actuals/<int:pk>/return/", views.actual_return, name="actual_return"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("<int:year>/review/", views.review, name="review"),
+    path("<int:year>/customer/", views.customer, name="customer"),
+    path("<int:year>/customer/import/", views.customer_import, name="customer_import"),
+    path("<int:year>/common/", views.common, name="common"),
+    path("<int:year>/common/<int:pk>/", views.common_scores, name="common_scores"),
+    path("<int:year>/common/<int:pk>/delete/", views.common_delete, name="common_delete"),
+    path("<int:year>/adjustments/", views.adjustments, name="adjustments"),
+    path("<int:year>/adjustments/<int:pk>/delete/", views.adjustment_delete, name="adjustment_delete"),
+    path("<int:year>/results/", views.results, name="results"),
+    path("<int:year>/results/freeze/", views.freeze, name="freeze"),
+    path("<int:year>/results/reopen/", views.reopen, name="reopen"),
+    path("<int:year>/results/<str:code>/", views.drilldown, name="drilldown"),
+    path("<int:year>/whatif/", views.whatif, name="whatif"),
+    path("<int:year>/download/<str:kind>/<str:fmt>/", views.download, name="download"),
+]

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "hwallyu.reviews"
+    label = "reviews"
+    verbose_name = "심사분석"
+
+    def ready(self) -> None:
+        from hwallyu.core.navigation import NavItem, register_dashboard, register_section
+        from hwallyu.core.registry import register_demo, register_periodic
+        from hwallyu.core.signals import calendar_changed
+        from hwallyu.org.models import Role
+        from hwallyu.reviews import demo, services
+        from hwallyu.reviews.dashboard import dashboard_cards
+        from hwallyu.reviews.tasks import review_reminder_sweep
+
+        office = frozenset({Role.ADMIN, Role.PLANNING})
+        register_section(
+            "reviews",
+            "심사분석",
+            25,
+            [
+                NavItem("회차", "reviews:rounds"),
+                NavItem("심사분석 대상", "reviews:targets"),
+                NavItem("체계(구분·기준)", "reviews:scheme", roles=office),
+            ],
+        )
+        register_dashboard("심사분석", dashboard_cards, order=25)
+        register_demo("심사분석", demo.load, order=24)
+        register_periodic("reviews.reminders", review_reminder_sweep, every_seconds=900)
+        calendar_changed.connect(services.rounds_recompute_due, dispatch_uid="reviews.recompute_due")

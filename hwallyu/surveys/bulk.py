@@ -1,0 +1,35 @@
+"""Plain multi-row INSERTs for the few places that write tens of thousands of rows at once.
+
+``bulk_create`` spends most of its time preparing every field of every object; here the caller
+hands over values already in database form (see ``db_value``), and the driver's ``executemany``
+does the rest.  Used for invitations; the register import has its own staging path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import connection, models
+
+
+def db_value(model: type[models.Model], field: str, value: Any) -> Any:
+    """``value`` as the database stores it for ``model.field`` (call once per distinct value)."""
+    return model._meta.get_field(field).get_db_prep_save(value, connection)
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 5000
+) -> int:
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    count = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(iterator, batch)):
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count

@@ -1,0 +1,691 @@
+"""Register import: CSV (UTF-8 or CP949, detected) and XLSX exports of the petition register
+(민원사무처리부) and of contract and subsidy lists.
+
+The file is streamed row by row and never read whole into Python memory:
+
+* CSV is decoded incrementally through a byte-counting reader (progress = bytes read ÷ size);
+  the encoding is detected by charset-normalizer on the first 64 KiB.
+* XLSX rows come from python-calamine's row iterator (progress = rows read ÷ sheet height).
+
+Valid rows go in batches into a staging table (``RegisterStaging``), each batch committed with
+the import's progress row, so the page's progress bar moves and a crashed worker resumes after the
+last committed row.  Once a row fails, nothing more is staged but the rest of the file is still
+checked so that every bad row is reported (by row and column).  Only a file without errors is
+promoted, in one transaction, into ``RegisterEntry`` with ``ON CONFLICT DO NOTHING`` on
+(round, source, receipt number): re-importing the same file adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from hwallyu.surveys import phones
+from hwallyu.surveys.models import ImportStatus, RegisterEntry, RegisterImport, RegisterSource, RegisterStaging
+from hwallyu.surveys.phones import normalize as _normalize_phone
+
+log = logging.getLogger(__name__)
+
+HEAD_BYTES = 64 * 1024
+BATCH_SIZE = 5000
+MAX_ERRORS_KEPT = 500
+STALE_AFTER = dt.timedelta(minutes=10)
+KOREAN_LEGACY = {"cp949", "euc_kr", "euc-kr", "johab", "iso2022_kr", "uhc", "ms949", "x-windows-949"}
+
+
+class ImportFailed(Exception):
+    """The file as a whole cannot be imported (missing columns, unknown encoding, unreadable)."""
+
+
+# --- columns ------------------------------------------------------------------------------
+
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # field: (label, header aliases — spaces are ignored when matching)
+    "receipt_no": (
+        "접수번호",
+        ("접수번호", "민원접수번호", "신청번호", "계약번호", "사업번호", "교부번호", "관리번호", "번호"),
+    ),
+    "received_at": (
+        "접수일시",
+        ("접수일시", "접수일", "신청일시", "신청일", "계약일", "계약일자", "교부결정일", "교부일"),
+    ),
+    "processed_at": (
+        "처리일시",
+        ("처리일시", "처리일", "처리완료일시", "처리완료일", "완료일", "준공일", "정산일", "지급일", "지급일자"),
+    ),
+    "petition_type": (
+        "민원종류",
+        ("민원사무명", "민원종류", "민원명", "사무명", "민원유형", "계약명", "사업명", "보조사업명", "계약건명"),
+    ),
+    "department": ("처리부서", ("처리부서", "담당부서", "처리부서명", "부서", "부서명", "계약부서", "소관부서")),
+    "applicant": (
+        "민원인",
+        ("민원인", "신청인", "성명", "민원인성명", "계약자", "계약상대자", "보조사업자", "업체명", "대표자"),
+    ),
+    "phone": (
+        "휴대전화",
+        ("휴대전화", "휴대전화번호", "휴대폰", "휴대폰번호", "핸드폰", "연락처", "전화번호", "이동전화"),
+    ),
+    "legal_days": (
+        "처리기간",
+        ("처리기간", "법정처리기간", "처리기한", "법정처리기한", "처리기간(일)", "법정처리기간(일)"),
+    ),
+}
+REQUIRED = ("receipt_no", "processed_at", "petition_type", "department", "phone")
+_SPACES = re.compile(r"\s+")
+
+
+def _norm_header(text: Any) -> str:
+    return _SPACES.sub("", str(text or "")).lstrip("\ufeff")
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"{self.row}행" + (f" '{self.column}'" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_DATE_LOOSE = re.compile(
+    r"^\s*(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?\s*(?:[T\s]\s*(\d{1,2})\s*[:시]\s*(\d{1,2})(?:\s*[:분]\s*(\d{1,2}))?\s*초?)?\s*$"
+)
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def parse_when(value: Any) -> dt.datetime | None:
+    """A naive local (Asia/Seoul) datetime; ``None`` for an empty cell; ``ValueError`` otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime.combine(value, dt.time())
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            result = dt.datetime.fromisoformat(text)
+        except ValueError:
+            match = _DATE_LOOSE.match(text)
+            if not match:
+                raise ValueError(f"날짜·시각 형식이 아닙니다({text[:30]}). 예: 2024-03-05 14:20") from None
+            y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+            try:
+                result = dt.datetime(y, mo, d, h, mi, s)
+            except ValueError:
+                raise ValueError(f"없는 날짜·시각입니다({text[:30]}).") from None
+    if result.tzinfo is not None:
+        result = result.astimezone(SEOUL).replace(tzinfo=None)
+    if not 2000 <= result.year <= 2100:
+        raise ValueError(f"연도가 범위(2000~2100)를 벗어났습니다({result.year}).")
+    return result
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _phone_text(value: Any) -> str:
+    text = value.strip() if value.__class__ is str else _cell_text(value)
+    # A spreadsheet that stored the number as a number lost its leading zero.
+    if text.isdigit() and len(text) in (9, 10) and text.startswith("1"):
+        return "0" + text
+    return text
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+SEOUL_OFFSET = dt.timedelta(hours=9)  # Korea has kept +09:00 without summer time since 1988
+
+
+class WhenConverter:
+    """Cell → (local sort key, database value) for a datetime column, ``None`` for an empty cell.
+
+    Rows are checked to be from 2000 on, when Asia/Seoul is a fixed +09:00.  The database value is
+    what Django itself stores for an aware datetime: on SQLite the UTC time as text, elsewhere an
+    ISO text with its offset.  Text already written ``YYYY-MM-DD HH:MM[:SS]`` (what the register
+    exports hold) takes a fast path that converts each distinct hour once.
+    """
+
+    def __init__(self) -> None:
+        self.sqlite = connection.vendor == "sqlite"
+        self.hours: dict[str, str] = {}
+
+    def db_value(self, local: dt.datetime) -> str:
+        if self.sqlite:
+            return (local - SEOUL_OFFSET).isoformat(" ")
+        return local.isoformat() + "+09:00"
+
+    def __call__(self, value: Any) -> tuple[str, str] | None:
+        if value.__class__ is str and len(value) in (16, 19):
+            hour = value[:13]
+            minutes = value[13:]
+            prefix = self.hours.get(hour)
+            if prefix is None and value[10] in " T":
+                try:
+                    moment = dt.datetime.strptime(hour, "%Y-%m-%d %H" if value[10] == " " else "%Y-%m-%dT%H")
+                except ValueError:
+                    moment = None
+                if moment is not None and 2000 <= moment.year <= 2100:
+                    prefix = self.db_value(moment)[:13] if self.sqlite else moment.isoformat()[:13]
+                    self.hours[hour] = prefix
+            if (
+                prefix is not None
+                and minutes[0] == ":"
+                and minutes[1:3].isdigit()
+                and minutes[1:3] < "60"
+                and (len(minutes) == 3 or (minutes[3] == ":" and minutes[4:6].isdigit() and minutes[4:6] < "60"))
+                and minutes.isascii()
+            ):
+                seconds = minutes if len(minutes) == 6 else minutes + ":00"
+                key = value[:10] + " " + value[11:13] + seconds
+                return key, (prefix + seconds if self.sqlite else prefix + seconds + "+09:00")
+        local = parse_when(value)
+        if local is None:
+            return None
+        return local.isoformat(" "), self.db_value(local)
+
+
+class RowParser:
+    """Maps a header to fields and checks one row at a time."""
+
+    def __init__(self, header: list[Any], departments: dict[str, int]) -> None:
+        names = [_norm_header(h) for h in header]
+        self.header = [str(h or "").strip() for h in header]
+        self.index: dict[str, int] = {}
+        for field, (_, aliases) in FIELDS.items():
+            for alias in aliases:
+                key = _norm_header(alias)
+                if key in names:
+                    self.index[field] = names.index(key)
+                    break
+        missing = [FIELDS[f][0] for f in REQUIRED if f not in self.index]
+        if missing:
+            raise ImportFailed(f"필수 열이 없습니다: {', '.join(missing)}. 첫 행(머리글)의 열 이름을 확인하세요.")
+        self.departments = departments
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.when = WhenConverter()
+        self.hash_phone = phones.hasher()
+        self.i_receipt = self.index["receipt_no"]
+        self.i_processed = self.index["processed_at"]
+        self.i_type = self.index["petition_type"]
+        self.i_department = self.index["department"]
+        self.i_phone = self.index["phone"]
+        self.i_received = self.index.get("received_at")
+        self.i_legal = self.index.get("legal_days")
+        self.i_applicant = self.index.get("applicant")
+        width = max(self.index.values()) + 1
+        self.width = width
+
+    def _column(self, field: str) -> str:
+        i = self.index[field]
+        label = self.header[i] if i < len(self.header) and self.header[i] else FIELDS[field][0]
+        return f"{label}({column_letter(i)}열)"
+
+    def _error(self, row_no: int, field: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(RowError(row_no, self._column(field) if field else "", message))
+
+    def parse(self, row_no: int, values: list[Any] | tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The staging tuple for a valid row (row number first); ``None`` (errors recorded) otherwise.
+
+        This runs once per register row, so it is written for speed: plain strings (CSV) take
+        the fast paths, other cell types (XLSX) go through the general converters.
+        """
+        if len(values) < self.width:
+            values = list(values) + [None] * (self.width - len(values))
+        ok = True
+        raw = values[self.i_receipt]
+        receipt = raw.strip() if raw.__class__ is str else _cell_text(raw)
+        if not receipt:
+            self._error(row_no, "receipt_no", "접수번호가 비어 있습니다.")
+            ok = False
+        elif len(receipt) > 50:
+            self._error(row_no, "receipt_no", "접수번호가 너무 깁니다(50자 이하).")
+            ok = False
+        received = None
+        if self.i_received is not None:
+            try:
+                received = self.when(values[self.i_received])
+            except ValueError as exc:
+                self._error(row_no, "received_at", str(exc))
+                ok = False
+        try:
+            processed = self.when(values[self.i_processed])
+        except ValueError as exc:
+            processed = None
+            self._error(row_no, "processed_at", str(exc))
+            ok = False
+        if received is not None and processed is not None and processed[0] < received[0]:
+            self._error(row_no, "processed_at", "처리일시가 접수일시보다 빠릅니다.")
+            ok = False
+        raw = values[self.i_type]
+        petition_type = raw.strip() if raw.__class__ is str else _cell_text(raw)
+        if not petition_type:
+            self._error(row_no, "petition_type", "민원 종류(사무명)가 비어 있습니다.")
+            ok = False
+        raw = values[self.i_department]
+        department_name = raw.strip() if raw.__class__ is str else _cell_text(raw)
+        department_id = self.departments.get(department_name)
+        if department_id is None:
+            department_id = self.departments.get(_norm_header(department_name))
+            if department_id is None:
+                message = (
+                    "처리부서가 비어 있습니다."
+                    if not department_name
+                    else f"등록되지 않은 부서입니다({department_name[:30]})."
+                )
+                self._error(row_no, "department", message)
+                ok = False
+        legal_days = None
+        if self.i_legal is not None:
+            raw = values[self.i_legal]
+            raw = raw.strip() if raw.__class__ is str else _cell_text(raw)
+            if raw:
+                if raw.isdigit() and len(raw) <= 4:
+                    legal_days = int(raw)
+                else:
+                    found = _DIGITS.search(raw)
+                    if found is None or len(found.group()) > 4:
+                        self._error(row_no, "legal_days", f"처리기간은 일수(숫자)여야 합니다({raw[:20]}).")
+                        ok = False
+                    else:
+                        legal_days = int(found.group())
+        if not ok:
+            return None
+        phone = _normalize_phone(_phone_text(values[self.i_phone]))
+        if self.i_applicant is None:
+            applicant = ""
+        else:
+            raw = values[self.i_applicant]
+            applicant = (raw.strip() if raw.__class__ is str else _cell_text(raw))[:100]
+        return (
+            row_no,
+            receipt,
+            None if received is None else received[1],
+            None if processed is None else processed[1],
+            petition_type[:200],
+            department_id,
+            applicant,
+            phone,
+            self.hash_phone(phone.replace("-", "").encode("ascii")) if phone else "",
+            legal_days,
+        )
+
+
+# --- readers ----------------------------------------------------------------------------------
+
+
+class CountingReader(io.RawIOBase):
+    """A binary reader that counts the bytes handed to the decoder (for the progress bar)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+def detect_encoding(head: bytes) -> str:
+    """The text encoding of a CSV from its first bytes: ``utf-8-sig``, ``utf-8`` or ``cp949``."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    cut = head.rfind(b"\n")
+    sample = head[: cut + 1] if 0 < cut < len(head) - 1 else head
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise ImportFailed("파일의 문자 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주세요.")
+    encoding = best.encoding.lower()
+    if encoding in KOREAN_LEGACY or any(lang.startswith("Korean") for lang in best.languages):
+        return "cp949"
+    return encoding
+
+
+@dataclass
+class Source:
+    rows: Iterator[tuple[int, list[Any]]]  # (row number in the file, values)
+    header: list[Any]
+    encoding: str
+    progress: Callable[[], int]  # bytes or rows read so far
+    total_rows: int | None
+    close: Callable[[], None]
+
+
+def _find_header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any]]:
+    """The header is the first of the first 10 rows that names a receipt-number column."""
+    aliases = {_norm_header(a) for a in FIELDS["receipt_no"][1]}
+    for _ in range(10):
+        try:
+            row_no, values = next(rows)
+        except StopIteration:
+            break
+        if any(_norm_header(v) in aliases for v in values):
+            return row_no, values
+    raise ImportFailed("머리글 행(접수번호 열)을 찾지 못했습니다. 첫 10행 안에 열 이름이 있어야 합니다.")
+
+
+def open_csv(path: Path) -> Source:
+    raw = path.open("rb")
+    head = raw.read(HEAD_BYTES)
+    raw.seek(0)
+    encoding = detect_encoding(head)
+    counter = CountingReader(raw)
+    text = io.TextIOWrapper(io.BufferedReader(counter, 256 * 1024), encoding=encoding, newline="")
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            yield from enumerate(csv.reader(text), start=1)
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                f"{encoding} 인코딩으로 읽을 수 없는 글자가 있습니다(바이트 위치 약 {counter.count})."
+            ) from exc
+        except csv.Error as exc:
+            raise ImportFailed(f"CSV 형식 오류: {exc}") from exc
+
+    iterator = rows()
+    _, header = _find_header(iterator)
+    return Source(iterator, header, encoding, lambda: counter.count, None, text.close)
+
+
+def open_xlsx(path: Path) -> Source:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ImportFailed(f"엑셀 파일을 열 수 없습니다: {exc}") from exc
+    state = {"rows": 0}
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, values in enumerate(sheet.iter_rows(), start=1):
+            state["rows"] = number
+            yield number, values
+
+    iterator = rows()
+    _, header = _find_header(iterator)
+    return Source(iterator, header, "xlsx", lambda: state["rows"], sheet.height, workbook.close)
+
+
+def open_source(path: Path, filename: str) -> Source:
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        return open_xlsx(path)
+    if name.endswith((".csv", ".txt")):
+        return open_csv(path)
+    raise ImportFailed("CSV 또는 XLSX 파일만 가져올 수 있습니다.")
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def department_lookup() -> dict[str, int]:
+    from hwallyu.org import selectors as org
+
+    lookup: dict[str, int] = {}
+    for dept_id, code, name in org.departments().values_list("id", "code", "name"):
+        lookup[name] = dept_id
+        lookup[_norm_header(name)] = dept_id
+        lookup[code] = dept_id
+    return lookup
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_ENTRY_COLUMNS = (
+    "receipt_no",
+    "received_at",
+    "processed_at",
+    "petition_type",
+    "department_id",
+    "applicant",
+    "phone",
+    "phone_hash",
+    "legal_days",
+)
+
+
+def _stage(record: RegisterImport, batch_no: int, rows: list[tuple[Any, ...]]) -> None:
+    RegisterStaging.objects.create(
+        register_import_id=record.id,
+        batch_no=batch_no,
+        first_row=rows[0][0],
+        rows=json.dumps(rows, ensure_ascii=False, separators=(",", ":")),
+    )
+
+
+def after_batch(register_import: RegisterImport) -> None:
+    """Called after each committed batch (tests use it to simulate a crash)."""
+
+
+def claim(import_id: int, *, now: dt.datetime | None = None, stale_after: dt.timedelta = STALE_AFTER) -> bool:
+    """Compare-and-set: a queued import, or a running one whose worker stopped beating, is ours."""
+    now = now or timezone.now()
+    return bool(
+        RegisterImport.objects.filter(id=import_id)
+        .filter(
+            Q(status=ImportStatus.QUEUED)
+            | Q(status=ImportStatus.RUNNING, heartbeat_at__lt=now - stale_after)
+            | Q(status=ImportStatus.RUNNING, heartbeat_at__isnull=True)
+        )
+        .update(status=ImportStatus.RUNNING, heartbeat_at=now, started_at=Coalesce("started_at", now))
+    )
+
+
+def run(import_id: int, *, batch_size: int = BATCH_SIZE, stale_after: dt.timedelta = STALE_AFTER) -> RegisterImport:
+    """Import (or resume) one file.  Safe to call twice: only one caller claims the import."""
+    if not claim(import_id, stale_after=stale_after):
+        return RegisterImport.objects.get(id=import_id)
+    record = RegisterImport.objects.select_related("survey").get(id=import_id)
+    path = Path(settings.MEDIA_ROOT) / record.file.name
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # a larger page cache for this connection's bulk insert
+            cursor.execute("PRAGMA cache_size = -65536")
+    try:
+        source = open_source(path, record.filename)
+    except ImportFailed as exc:
+        return _fail(record, str(exc))
+    try:
+        parser = RowParser(source.header, department_lookup())
+        parser.error_count = record.error_count
+        parser.errors = [RowError(**e) for e in record.errors]
+        _consume(record, source, parser, batch_size)
+    except ImportFailed as exc:
+        return _fail(record, str(exc))
+    finally:
+        source.close()
+    if parser.error_count:
+        return _fail(
+            record,
+            f"오류가 있는 행이 {parser.error_count:,}개 있어 아무것도 저장하지 않았습니다. 고친 뒤 다시 올려 주세요.",
+        )
+    return _promote(record)
+
+
+def _consume(record: RegisterImport, source: Source, parser: RowParser, batch_size: int) -> None:
+    resume_after = record.last_row
+    batch_no = RegisterStaging.objects.filter(register_import_id=record.id).count()
+    batch: list[tuple[Any, ...]] = []
+    last_row = resume_after
+    rows_read = record.rows_read
+    errors_before = parser.error_count
+
+    def commit() -> None:
+        nonlocal batch, errors_before, batch_no
+        with transaction.atomic():
+            if batch and not parser.error_count:
+                batch_no += 1
+                _stage(record, batch_no, batch)
+            update: dict[str, Any] = {
+                "last_row": last_row,
+                "rows_read": rows_read,
+                "bytes_read": source.progress() if source.total_rows is None else 0,
+                "heartbeat_at": timezone.now(),
+                "encoding": source.encoding,
+            }
+            if source.total_rows is not None:
+                update["rows_total"] = source.total_rows
+            if parser.error_count != errors_before:
+                update["error_count"] = parser.error_count
+                update["errors"] = [e.as_dict() for e in parser.errors]
+            RegisterImport.objects.filter(id=record.id).update(**update)
+            for key, value in update.items():
+                setattr(record, key, value)
+        errors_before = parser.error_count
+        batch = []
+        after_batch(record)
+
+    for row_no, values in source.rows:
+        if row_no <= resume_after:
+            continue
+        last_row = row_no
+        if not any(values):
+            continue  # blank line
+        rows_read += 1
+        parsed = parser.parse(row_no, values)
+        if parsed is not None and not parser.error_count:
+            batch.append(parsed)
+        if rows_read % batch_size == 0:
+            commit()
+    commit()
+
+
+def _fail(record: RegisterImport, message: str) -> RegisterImport:
+    with transaction.atomic():
+        RegisterStaging.objects.filter(register_import_id=record.id).delete()
+        RegisterImport.objects.filter(id=record.id).update(
+            status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now()
+        )
+    record.refresh_from_db()
+    return record
+
+
+def _promote(record: RegisterImport) -> RegisterImport:
+    """Move every staged batch into the register in one transaction; a receipt number already
+    there (from an earlier import or earlier in this file) is skipped by the unique index."""
+    from hwallyu.core.audit import log_action
+
+    columns = ("survey_id", "source", *_ENTRY_COLUMNS, "register_import_id")
+    table = RegisterEntry._meta.db_table
+    conflict = " ON CONFLICT (survey_id, source, receipt_no) DO NOTHING"
+    if connection.vendor == "sqlite":
+        # The batch's JSON goes to SQLite as one parameter and is unpacked in C (json_each).
+        picks = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(1, len(_ENTRY_COLUMNS) + 1))
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT %s, %s, {picks}, %s"
+            " FROM json_each(%s) AS j WHERE true ORDER BY j.key" + conflict
+        )
+    elif connection.vendor == "postgresql":
+        picks = ", ".join(
+            f"(j.value->>{i})::{kind}"
+            for i, kind in enumerate(
+                ("text", "timestamptz", "timestamptz", "text", "bigint", "text", "text", "text", "smallint"), start=1
+            )
+        )
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT %s, %s, {picks}, %s"
+            " FROM json_array_elements(%s::json) WITH ORDINALITY AS j(value, n) ORDER BY j.n" + conflict
+        )
+    else:
+        sql = ""
+    values_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})" + conflict
+    with transaction.atomic():
+        locked = RegisterImport.objects.select_for_update().get(id=record.id)
+        if locked.status != ImportStatus.RUNNING:
+            return locked
+        batches = RegisterStaging.objects.filter(register_import_id=record.id).order_by("batch_no")
+        added = 0
+        with connection.cursor() as cursor:
+            for text in batches.values_list("rows", flat=True).iterator(chunk_size=4):
+                if sql:
+                    cursor.execute(sql, [record.survey_id, record.source, record.id, text])
+                else:
+                    head = (record.survey_id, record.source)
+                    cursor.executemany(values_sql, [(*head, *row[1:], record.id) for row in json.loads(text)])
+                added += max(cursor.rowcount, 0)  # inserted rows only: conflicts count 0
+        duplicates = locked.rows_read - added
+        message = f"{locked.rows_read:,}행 중 {added:,}행을 추가했습니다."
+        if duplicates:
+            message += f" 이미 있는 접수번호 {duplicates:,}행은 건너뛰었습니다."
+        RegisterImport.objects.filter(id=record.id).update(
+            status=ImportStatus.DONE,
+            rows_added=added,
+            rows_duplicate=duplicates,
+            message=message,
+            finished_at=timezone.now(),
+        )
+        log_action(
+            actor=locked.created_by,
+            action="surveys.register_import",
+            target=locked,
+            after={"source": locked.source, "rows_read": locked.rows_read, "rows_added": added},
+        )
+    record.refresh_from_db()
+    return record
+
+
+SOURCE_LABELS = dict(RegisterSource.choices)

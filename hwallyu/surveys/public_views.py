@@ -1,0 +1,158 @@
+"""The citizen's answer page ``/s/<token>``: no login, no cookies, one answer per link.
+
+Forgery protection works without a session cookie: the unguessable token in the path is the
+credential, the form carries an HMAC nonce bound to that token and the time the form was shown,
+and a cross-site ``Origin`` is refused.  The access log writes no line for ``/s/`` (see
+``HWALLYU_ANONYMOUS_PATH_PREFIXES``), and nothing on these pages calls for a cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hwallyu.org import selectors as org
+from hwallyu.surveys import services
+from hwallyu.surveys.forms import AnswerForm
+from hwallyu.surveys.services import AnswerRefused
+
+NONCE_MAX_AGE = 24 * 3600
+STATUS = {"unknown": 404, "expired": 410, "closed": 410, "answered": 200}
+
+
+def _key() -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), b"hwallyu.surveys.form-nonce.v1", hashlib.sha256).digest()
+
+
+def make_nonce(token: str, now: float | None = None) -> str:
+    stamp = str(int(now if now is not None else time.time()))
+    sig = hmac.new(_key(), f"{token}:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{stamp}.{sig}"
+
+
+def nonce_ok(token: str, nonce: str, now: float | None = None) -> bool:
+    stamp, _, sig = (nonce or "").partition(".")
+    if not stamp.isdigit() or not sig:
+        return False
+    age = (now if now is not None else time.time()) - int(stamp)
+    if not 0 <= age <= NONCE_MAX_AGE:
+        return False
+    expected = hmac.new(_key(), f"{token}:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.compare_digest(expected, sig)
+
+
+def origin_ok(request: HttpRequest) -> bool:
+    """A browser's ``Origin`` (or, without one, its ``Referer``) must be this site.
+
+    ``Origin: null`` and no header at all say nothing: the HMAC nonce, which only a page shown for
+    this token carries, still has to match.
+    """
+    allowed = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
+    allowed.update(urlsplit(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS)
+    origin = request.headers.get("Origin", "")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc in allowed
+    referer = request.headers.get("Referer", "")
+    if referer:
+        return urlsplit(referer).netloc in allowed
+    return True
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context.setdefault("city_name", org.city().name)
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"  # the token in the URL never leaks to another site
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _refused(request: HttpRequest, exc: AnswerRefused, *, status: int | None = None) -> HttpResponse:
+    return _page(
+        request,
+        "surveys/public/message.html",
+        {"title": "행정만족도 조사", "message": exc.message, "reason": exc.reason},
+        status=status or STATUS[exc.reason],
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@services.retry_when_locked
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_for_token(token)
+    except AnswerRefused as exc:
+        # a second submit (also one racing the first) is refused politely
+        return _refused(request, exc, status=409 if request.method == "POST" and exc.reason == "answered" else None)
+    survey = invitation.survey
+    questions = list(survey.questions.all())
+    form = AnswerForm(request.POST or None, questions=questions, incentive=survey.incentive_enabled)
+    if request.method == "POST":
+        if not origin_ok(request) or not nonce_ok(token, request.POST.get("nonce", "")):
+            return _page(
+                request,
+                "surveys/public/message.html",
+                {
+                    "title": "다시 시도해 주세요",
+                    "message": "설문 화면이 오래되었거나 올바르지 않은 요청입니다. 링크를 다시 열어 응답해 주세요.",
+                },
+                status=403,
+            )
+        if form.is_valid():
+            values, texts = form.values()
+            contact = form.cleaned_data.get("contact", "") if form.cleaned_data.get("incentive") else ""
+            try:
+                services.answer_submit(token=token, values=values, texts=texts, incentive_contact=contact)
+            except AnswerRefused as exc:
+                return _refused(request, exc, status=409 if exc.reason == "answered" else None)
+            return _page(
+                request,
+                "surveys/public/message.html",
+                {
+                    "title": "응답해 주셔서 감사합니다",
+                    "message": "소중한 의견은 더 나은 행정서비스를 위해 쓰겠습니다.",
+                    "reason": "thanks",
+                    "incentive": bool(contact),
+                },
+            )
+    return _page(
+        request,
+        "surveys/public/answer.html",
+        {
+            "survey": survey,
+            "form": form,
+            "token": token,
+            "nonce": make_nonce(token),
+            "petition_type": invitation.petition_type,
+            "expires_at": invitation.expires_at,
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+def optout(request: HttpRequest, token: str) -> HttpResponse:
+    if not origin_ok(request) or not nonce_ok(token, request.POST.get("nonce", "")):
+        return _page(
+            request,
+            "surveys/public/message.html",
+            {"title": "다시 시도해 주세요", "message": "올바르지 않은 요청입니다. 링크를 다시 열어 주세요."},
+            status=403,
+        )
+    if not services.optout_by_token(token=token):
+        return _refused(request, AnswerRefused("unknown"))
+    return _page(
+        request,
+        "surveys/public/message.html",
+        {"title": "안내를 멈췄습니다", "message": "이 번호로는 더 이상 행정만족도 조사 안내를 보내지 않습니다."},
+    )

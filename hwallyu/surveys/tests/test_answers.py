@@ -1,0 +1,300 @@
+"""The citizen's answer page: no login, no cookies, one answer per link, anonymity by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+
+import pytest
+import time_machine
+from django.db import connection, connections
+from django.test import Client
+
+from hwallyu.notifications.channels import outbox
+from hwallyu.notifications.models import Notification, OutboxMessage
+from hwallyu.surveys import services
+from hwallyu.surveys.models import Answer, AnswerBuffer, AnswerItem, IncentiveEntry, Invitation, OptOut, RegisterEntry
+from hwallyu.surveys.public_views import make_nonce
+from hwallyu.surveys.tests.conftest import aware
+
+MONDAY_10 = aware(2024, 3, 11, 10, 0)
+ANSWER_TIME = aware(2024, 3, 12, 14, 37, 12)
+
+
+@pytest.fixture
+def sent(imported, org, console_provider):
+    services.invitations_send(survey=imported, actor=org.auditor, now=MONDAY_10)
+    outbox.deliver_due(now=MONDAY_10)
+    return imported
+
+
+def _form(survey, *, score: int = 4, bribe: int = 0, text: str = "", token: str = "", **extra) -> dict:
+    data = {"nonce": make_nonce(token)}
+    for q in survey.questions.all():
+        if q.kind == "scale5":
+            data[f"q{q.id}"] = str(score)
+        elif q.kind == "yesno":
+            data[f"q{q.id}"] = str(bribe)
+        else:
+            data[f"q{q.id}"] = text
+    data.update(extra)
+    return data
+
+
+def _token(n: int = 0) -> Invitation:
+    return Invitation.objects.order_by("id")[n]
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_answer_page_is_accessible_sets_no_cookie_and_takes_one_answer(sent) -> None:
+    invitation = _token()
+    client = Client()
+    page = client.get(f"/s/{invitation.token}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert not page.cookies
+    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
+    assert html.count("<fieldset") == 7 and html.count("<legend") == 7  # 5 scales, yes/no, incentive
+    assert "1. 담당 공무원은 친절하게 응대했습니까?" in html
+    assert re.search(r'<label class="sv-option" for="id_q\d+_0"><input type="radio"', html)
+    assert '<label class="sv-legend" for="id_q' in html  # the free text box has its label
+    assert "<script" not in html and "csrfmiddlewaretoken" not in html
+
+    response = client.post(f"/s/{invitation.token}", _form(sent, text="친절했어요", token=invitation.token))
+    assert response.status_code == 200, response.content.decode()
+    assert "응답해 주셔서 감사합니다" in response.content.decode()
+    assert not response.cookies
+    again = client.post(f"/s/{invitation.token}", _form(sent, token=invitation.token))
+    assert again.status_code == 409
+    assert "이미 응답해 주셨습니다" in again.content.decode()
+    assert client.get(f"/s/{invitation.token}").status_code == 200
+    assert AnswerBuffer.objects.count() == 1
+    invitation.refresh_from_db()
+    assert invitation.answered is True
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_missing_answers_rerender_with_errors_linked_to_fieldsets(sent) -> None:
+    invitation = _token()
+    data = _form(sent, token=invitation.token)
+    first_scale = next(k for k in data if k.startswith("q"))
+    del data[first_scale]
+    response = Client().post(f"/s/{invitation.token}", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "이 문항에 답해 주세요." in html
+    assert f'aria-describedby="id_{first_scale}_err"' in html
+    assert not Invitation.objects.get(id=invitation.id).answered
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("moment", "setup", "status", "text"),
+    [
+        (ANSWER_TIME, "unknown", 404, "설문 주소를 찾을 수 없습니다"),
+        (MONDAY_10 + dt.timedelta(days=15), None, 410, "응답 기간이 지났습니다"),
+        (ANSWER_TIME, "closed", 410, "조사는 종료되었습니다"),
+    ],
+)
+def test_unknown_expired_or_closed_links_get_a_kind_message(sent, org, moment, setup, status, text) -> None:
+    token = _token().token
+    if setup == "unknown":
+        token = "this-is-not-a-real-token-at-all"
+    if setup == "closed":
+        services.survey_close(survey=sent, actor=org.auditor)
+    with time_machine.travel(moment, tick=False):
+        response = Client().get(f"/s/{token}")
+    assert response.status_code == status
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_forged_posts_are_refused(sent) -> None:
+    invitation = _token()
+    client = Client()
+    no_nonce = _form(sent, token=invitation.token)
+    no_nonce["nonce"] = "123.abc"
+    assert client.post(f"/s/{invitation.token}", no_nonce).status_code == 403
+    other_token_nonce = _form(sent, token=_token(1).token)
+    assert client.post(f"/s/{invitation.token}", other_token_nonce).status_code == 403
+    cross_site = client.post(
+        f"/s/{invitation.token}", _form(sent, token=invitation.token), headers={"Origin": "https://evil.example"}
+    )
+    assert cross_site.status_code == 403
+    assert not Invitation.objects.get(id=invitation.id).answered
+    same_site = client.post(
+        f"/s/{invitation.token}", _form(sent, token=invitation.token), headers={"Origin": "http://testserver"}
+    )
+    assert same_site.status_code == 200
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_the_stored_answer_is_anonymous(sent, org) -> None:
+    for n in range(12):
+        invitation = _token(n)
+        services.answer_submit(
+            token=invitation.token,
+            values={q.id: 4 for q in sent.questions.filter(kind="scale5")},
+            texts={sent.questions.get(kind="text").id: f"의견 {n}"},
+            incentive_contact="010-9999-1234" if n == 0 else "",
+        )
+    assert services.answers_flush() == 12
+    assert AnswerBuffer.objects.count() == 0
+    columns = {f.name for f in Answer._meta.get_fields() if f.concrete}
+    assert columns == {"id", "survey", "department", "petition_type", "source", "channel", "month"}
+    assert {f.get_internal_type() for f in Answer._meta.concrete_fields} & {"DateTimeField"} == set()
+    assert {f.name for f in AnswerItem._meta.concrete_fields} == {"id", "answer", "question", "value", "text"}
+    answer = Answer.objects.first()
+    assert answer.month == dt.date(2024, 3, 1)
+    assert answer.channel in ("alimtalk", "sms", "lms")
+    assert isinstance(answer.id, __import__("uuid").UUID)
+
+    invitation = _token(0)
+    dump = _table_dump("surveys_answer") + _table_dump("surveys_answeritem")
+    for secret in (
+        invitation.token,
+        invitation.phone,
+        invitation.phone.replace("-", ""),
+        invitation.phone_hash,
+        "14:37",
+        "2024-03-12",
+        "010-9999-1234",
+    ):
+        assert secret not in dump, secret
+    assert set(Invitation._meta.get_field("answered").get_internal_type() for _ in [0]) == {"BooleanField"}
+    assert not any(f.name.startswith("answered_") for f in Invitation._meta.concrete_fields)
+    entry = IncentiveEntry.objects.get()
+    assert {f.name for f in IncentiveEntry._meta.concrete_fields} == {
+        "id",
+        "survey",
+        "code",
+        "contact",
+        "contact_hash",
+        "status",
+    }
+    assert entry.contact == "010-9999-1234"
+
+
+def _table_dump(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table}")
+        return repr(cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_answers_are_stored_in_shuffled_batches(sent, monkeypatch) -> None:
+    order = []
+    for n in range(10):
+        invitation = _token(n)
+        with time_machine.travel(ANSWER_TIME, tick=False):
+            services.answer_submit(
+                token=invitation.token, values={q.id: 1 + n % 5 for q in sent.questions.filter(kind="scale5")}, texts={}
+            )
+        order.append(1 + n % 5)
+        if n < 9:
+            assert services.answers_flush() == 0  # fewer than a batch: nothing reaches the answer table yet
+    import random
+
+    monkeypatch.setattr(random.SystemRandom, "shuffle", lambda self, rows: rows.reverse())
+    assert services.answers_flush() == 10
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.value FROM surveys_answeritem i JOIN surveys_question q ON q.id = i.question_id "
+            "WHERE q.code = 'kindness' ORDER BY i.id"
+        )
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored == list(reversed(order))  # insertion order is the shuffle's, not the answer order
+
+
+@pytest.mark.django_db
+def test_closing_the_round_erases_phone_numbers_but_keeps_hashes(sent, org) -> None:
+    with time_machine.travel(ANSWER_TIME, tick=False):
+        services.answer_submit(
+            token=_token().token, values={q.id: 5 for q in sent.questions.filter(kind="scale5")}, texts={}
+        )
+    hashes = set(Invitation.objects.values_list("phone_hash", flat=True))
+    services.survey_close(survey=sent, actor=org.auditor)
+    assert Answer.objects.count() == 1  # the buffer was flushed at closing
+    assert not RegisterEntry.objects.exclude(phone="").exists()
+    assert not RegisterEntry.objects.exclude(applicant="").exists()
+    assert not Invitation.objects.exclude(phone="").exists()
+    assert not Invitation.objects.exclude(message="").exists()
+    assert set(Invitation.objects.values_list("phone_hash", flat=True)) == hashes
+    assert not OutboxMessage.objects.filter(dedupe_key__startswith=sent.outbox_prefix).exclude(to_address="").exists()
+    assert not OutboxMessage.objects.filter(dedupe_key__startswith=sent.outbox_prefix, body__contains="/s/").exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_bribe_reports_alert_the_audit_team_without_identity(sent, org) -> None:
+    bribe = sent.questions.get(is_bribe=True)
+    for n in range(10):
+        invitation = _token(n)
+        values = {q.id: 3 for q in sent.questions.filter(kind="scale5")}
+        values[bribe.id] = 1 if n < 2 else 0
+        services.answer_submit(token=invitation.token, values=values, texts={})
+    services.answers_flush()
+    alert = Notification.objects.get(recipient=org.auditor, kind="surveys.bribe")
+    assert "2건" in alert.title and "20.0%" in alert.body
+    invitation = _token(0)
+    for secret in (invitation.phone, invitation.token, invitation.petition_type, "미래전략과", "강경읍"):
+        assert secret not in alert.title + alert.body
+    assert not Notification.objects.filter(recipient=org.staff, kind="surveys.bribe").exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_citizen_can_opt_out_from_the_link(sent) -> None:
+    invitation = _token()
+    response = Client().post(f"/s/{invitation.token}/optout", {"nonce": make_nonce(invitation.token)})
+    assert response.status_code == 200 and "더 이상" in response.content.decode()
+    assert OptOut.objects.filter(phone_hash=invitation.phone_hash).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_submits_of_one_link_store_one_answer(org, settings, tmp_path) -> None:
+    from hwallyu.surveys import importer
+    from hwallyu.surveys.tests.conftest import csv_bytes, register_rows, upload
+
+    survey = services.survey_open(
+        survey=services.survey_create(year=2024, quarter=None, title="동시성", template=None, actor=org.auditor),
+        actor=org.auditor,
+    )
+    record = services.import_create(
+        survey=survey, source="petition", upload=upload(csv_bytes(register_rows(1))), actor=org.auditor
+    )
+    importer.run(record.id)
+    from hwallyu.notifications.channels import client as bizclient
+
+    bizclient.set_client(bizclient.ConsoleBizMessageClient())
+    try:
+        services.invitations_send(survey=survey, actor=org.auditor, now=MONDAY_10)
+    finally:
+        bizclient.set_client(None)
+    invitation = Invitation.objects.get(survey=survey)
+    with time_machine.travel(ANSWER_TIME, tick=False):
+        data = _form(survey, token=invitation.token)
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def submit() -> None:
+        try:
+            client = Client()
+            barrier.wait()
+            with time_machine.travel(ANSWER_TIME, tick=False):
+                statuses.append(client.post(f"/s/{invitation.token}", data).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(statuses) == [200, 409]
+    assert AnswerBuffer.objects.filter(survey=survey).count() == 1

@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class WorkplanConfig(AppConfig):
+    name = "hwallyu.workplan"
+    label = "workplan"
+    verbose_name = "업무계획"
+
+    def ready(self) -> None:
+        from hwallyu.core.navigation import NavItem, register_dashboard, register_section
+        from hwallyu.core.registry import register_demo
+        from hwallyu.org.models import Role
+        from hwallyu.workplan import demo
+        from hwallyu.workplan.dashboard import dashboard_cards
+
+        office = frozenset({Role.ADMIN, Role.PLANNING})
+
+        register_section(
+            "workplan",
+            "업무계획",
+            20,
+            [
+                NavItem("주요업무계획", "workplan:index"),
+                NavItem("사업 목록", "workplan:current_projects"),
+                NavItem("월별 추진계획", "workplan:current_schedule"),
+                NavItem("사업비 조서", "workplan:current_budget"),
+                NavItem("추진상황 보고", "workplan:current_report"),
+                NavItem("계획 가져오기", "workplan:plan_import", roles=office),
+            ],
+        )
+        register_dashboard("업무계획", dashboard_cards, order=20)
+        register_demo("업무계획", demo.load, order=20)
