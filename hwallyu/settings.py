@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "hwallyu.surveys",
     "hwallyu.performance",
     "hwallyu.province",
+    "hwallyu.initiatives",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("s/", include("hwallyu.surveys.public_urls")),
     path("performance/", include("hwallyu.performance.urls")),
     path("province/", include("hwallyu.province.urls")),
+    path("initiatives/", include("hwallyu.initiatives.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -50,9 +50,7 @@ class Initiative(models.Model):
     ends_on = models.DateField("종료일")
     aims = models.TextField("추진 목표", blank=True, help_text="한 줄에 하나씩")
     summary = models.TextField("개요", blank=True)
-    status = models.CharField(
-        "상태", max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.ACTIVE
-    )
+    status = models.CharField("상태", max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.ACTIVE)
     budget_total = models.BigIntegerField("총사업비(원)", null=True, blank=True)
     reminder_days = models.CharField(
         "알림 시점(근무일 전)", max_length=40, default="10,1", help_text="예정일 며칠(근무일) 전에 알릴지, 쉼표로 구분"
@@ -127,7 +125,8 @@ class Milestone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["initiative", "order"], name="milestone_order_unique"),
             models.CheckConstraint(
-                condition=(Q(state="done") & Q(actual_on__isnull=False)) | (~Q(state="done") & Q(actual_on__isnull=True)),
+                condition=(Q(state="done") & Q(actual_on__isnull=False))
+                | (~Q(state="done") & Q(actual_on__isnull=True)),
                 name="milestone_done_has_actual_date",
             ),
         ]
@@ -136,7 +135,7 @@ class Milestone(models.Model):
         return f"{self.order}. {self.name}"
 
     def late_state(self, today: dt.date) -> str:
-        """"" (on time or no date), "late" (open past its planned date) or "late_done" (done after it)."""
+        """ "" (on time or no date), "late" (open past its planned date) or "late_done" (done after it)."""
         if self.planned_on is None:
             return ""
         if self.state == MilestoneState.DONE:
@@ -174,7 +173,12 @@ class ReviewCriterion(models.Model):
     name = models.CharField("평가 항목", max_length=200)
     description = models.TextField("내용", blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="담당자", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="담당자",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     state = models.CharField("준비 상태", max_length=20, choices=Readiness.choices, default=Readiness.NOT_STARTED)
     evidence = models.TextField("근거·증빙", blank=True)
@@ -428,6 +432,7 @@ class InstitutionTarget(models.Model):
     state = models.CharField(
         "유치 상태", max_length=20, choices=InstitutionState.choices, default=InstitutionState.INTEREST
     )
+    state_on = models.DateField("상태 변경일", null=True, blank=True)
     decided_year = models.PositiveSmallIntegerField("확정 연도", null=True, blank=True)
     note = models.TextField("비고", blank=True)
     order = models.PositiveSmallIntegerField("순서", default=0)

@@ -18,7 +18,7 @@ def to_million(won: int | None) -> Decimal | None:
 
 
 def million_text(won: int | None) -> str:
-    """"20,000" for 20,000 백만원; "-" when there is no amount."""
+    """ "20,000" for 20,000 백만원; "-" when there is no amount."""
     value = to_million(won)
     if value is None:
         return "-"

@@ -119,32 +119,22 @@ def _handler_users() -> list[Any]:
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     for username, name, position in EXTRA_HANDLERS:
         user = User.objects.filter(username=username).first()
-        if user is None:
-            try:
-                from hwallyu.org.services import person_create
-            except ImportError:
-                person_create = None
-            if person_create is not None and admin is not None:
-                person = person_create(
-                    actor=admin,
-                    username=username,
-                    name=name,
-                    department=planning,
-                    team=team,
-                    email=f"{username}@nonsan.demo",
-                    position=position,
-                    role=Role.AUDIT,
-                    password=DEMO_PASSWORD,
-                )
-                user = person.user
-            else:
-                from hwallyu.org.models import Person
+        if user is None and admin is not None:
+            from hwallyu.org.services import person_create
 
-                user = User.objects.create_user(
-                    username=username, password=DEMO_PASSWORD, first_name=name, email=f"{username}@nonsan.demo"
-                )
-                Person.objects.create(user=user, department=planning, team=team, role=Role.AUDIT, position=position)
-        users.append(user)
+            user = person_create(
+                actor=admin,
+                username=username,
+                name=name,
+                department=planning,
+                team=team,
+                email=f"{username}@nonsan.demo",
+                position=position,
+                role=Role.AUDIT,
+                password=DEMO_PASSWORD,
+            ).user
+        if user is not None:
+            users.append(user)
     return users
 
 
@@ -198,18 +188,20 @@ def _load_cases(keys: list[tuple[HandlerKey, bytes]]) -> None:
             moment = moment + dt.timedelta(days=2)
             result = answer if step == Step.CLOSED else ""
             case = services.case_advance(case=case, actor=actor, to_step=step, result=result, now=moment)
+        CaseMessage.objects.filter(case=case, kind=MessageKind.RESULT).update(created_at=moment)
+        written = []
         if answer and final != Step.CLOSED:
-            services.case_message_add(case=case, actor=actor, kind=MessageKind.ANSWER, body=answer)
+            written.append(services.case_message_add(case=case, actor=actor, kind=MessageKind.ANSWER, body=answer))
         if note:
-            services.case_message_add(case=case, actor=actor, kind=MessageKind.NOTE, body=note)
+            written.append(services.case_message_add(case=case, actor=actor, kind=MessageKind.NOTE, body=note))
         if index == 0:
-            CaseMessage.objects.create(
-                case=case,
-                kind=MessageKind.REPORTER,
-                body=crypto.seal_json(
-                    bytes(case.public_key), {"body": "추가로 같은 일을 겪은 동료가 두 명 더 있습니다."}
-                ),
+            sealed = crypto.seal_json(
+                bytes(case.public_key), {"body": "추가로 같은 일을 겪은 동료가 두 명 더 있습니다."}
             )
+            written.append(CaseMessage.objects.create(case=case, kind=MessageKind.REPORTER, body=sealed))
+        # Demo messages carry times along the case's own history, not the time of loading.
+        for number, message in enumerate(written, start=1):
+            CaseMessage.objects.filter(pk=message.pk).update(created_at=moment + dt.timedelta(hours=2 * number))
 
 
 def _load_index() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -52,7 +52,12 @@ def form_token_valid(token: str | None) -> bool:
 
 
 def same_origin(request: HttpRequest) -> bool:
-    """False when the browser says the request came from another site."""
+    """False when the browser says the request came from another site.
+
+    ``Sec-Fetch-Site`` is trusted first: browsers set it and pages cannot forge it.  An
+    ``Origin`` of ``null`` (sent e.g. under a strict referrer policy) then passes only when the
+    browser also says ``same-origin``; a real ``Origin`` must always be this site.
+    """
     site = request.META.get("HTTP_SEC_FETCH_SITE")
     if site and site not in ("same-origin", "none"):
         return False
@@ -60,7 +65,7 @@ def same_origin(request: HttpRequest) -> bool:
     if not origin:
         return True
     if origin == "null":
-        return False
+        return site == "same-origin"
     own = f"{request.scheme}://{request.get_host()}"
     return origin == own or origin in getattr(settings, "CSRF_TRUSTED_ORIGINS", [])
 
@@ -151,7 +156,7 @@ class AdvanceForm(forms.Form):
     def __init__(self, *args: Any, current: str = Step.RECEIVED, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         later = STEP_ORDER[STEP_ORDER.index(current) + 1 :] if current in STEP_ORDER else []
-        self.fields["to_step"].choices = [(s, Step(s).label) for s in later]
+        cast(forms.ChoiceField, self.fields["to_step"]).choices = [(s, Step(s).label) for s in later]
 
 
 class AssignForm(forms.Form):
@@ -159,13 +164,13 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, handlers: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "배정 안 함")] + [
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", "배정 안 함")] + [
             (str(u.pk), u.get_full_name() or u.get_username()) for u in handlers
         ]
 
 
 class ActionForm(forms.Form):
-    action_kind = forms.ChoiceField(label="조치 구분", choices=ActionKind.choices)
+    action_kind = forms.ChoiceField(label="조치 구분", choices=[("", "선택하세요"), *ActionKind.choices])
     detail = forms.CharField(
         label="조치 내용(위반자·처분 등)", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
     )

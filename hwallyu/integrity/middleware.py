@@ -4,7 +4,8 @@ For the reporter's paths this middleware (first in ``MIDDLEWARE``) removes, befo
 else sees the request, the client's address, forwarding headers, user agent, referrer and
 cookies — so no session is loaded, no user is known, and nothing downstream (views, logs,
 error reports) can record them.  On the way out it drops every ``Set-Cookie`` and answers
-``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``.
+``Cache-Control: no-store`` and ``Referrer-Policy: same-origin`` (no referrer ever leaves for
+another site; same-origin posts keep a real ``Origin`` header for the CSRF-free forms).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def scrub_response(response: HttpResponse) -> HttpResponse:
     response.cookies.clear()
     response["Cache-Control"] = "no-store, max-age=0"
     response["Pragma"] = "no-cache"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

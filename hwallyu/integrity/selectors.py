@@ -172,9 +172,13 @@ def target_view(year: int, rows: list[IndexRow] | None = None) -> Target:
     return Target(year=year, base=base, base_grade=base_grade, next_grade=next_grade, lines=lines)
 
 
+FONT = {"family": "'Pretendard GOV', 'Noto Sans KR', sans-serif", "size": 13}
+
+
 def trend_chart(rows: list[IndexRow]) -> dict[str, Any]:
     """Chart.js definition: grades (reversed axis, 1 on top) and composite scores by year."""
     labels = [f"{r.year}" for r in rows]
+    x_axis = {"ticks": {"font": FONT}}
     return {
         "type": "line",
         "data": {
@@ -202,15 +206,17 @@ def trend_chart(rows: list[IndexRow]) -> dict[str, Any]:
         "options": {
             "responsive": True,
             "animation": False,
+            "plugins": {"legend": {"labels": {"font": FONT}}},
             "scales": {
+                "x": x_axis,
                 "grade": {
                     "type": "linear",
                     "position": "left",
                     "reverse": True,
                     "min": 1,
                     "max": 5,
-                    "ticks": {"stepSize": 1},
-                    "title": {"display": True, "text": "등급"},
+                    "ticks": {"stepSize": 1, "font": FONT},
+                    "title": {"display": True, "text": "등급", "font": FONT},
                 },
                 "score": {
                     "type": "linear",
@@ -218,7 +224,8 @@ def trend_chart(rows: list[IndexRow]) -> dict[str, Any]:
                     "suggestedMin": 60,
                     "suggestedMax": 100,
                     "grid": {"drawOnChartArea": False},
-                    "title": {"display": True, "text": "점수"},
+                    "ticks": {"font": FONT},
+                    "title": {"display": True, "text": "점수", "font": FONT},
                 },
             },
         },

@@ -243,7 +243,7 @@ class MultipleFileField(forms.FileField):
 class ActualForm(KoreanForm):
     value = _decimal_field("실적(연간 누계)", required=False)
     note = forms.CharField(label="추진 실적", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label="증빙자료", required=False, help_text="파일당 20MB, 실적 하나에 10개까지")
+    evidence_files = MultipleFileField(label="증빙자료", required=False, help_text="파일당 20MB, 실적 하나에 10개까지")
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

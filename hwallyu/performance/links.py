@@ -14,7 +14,7 @@ from django.apps import apps
 from hwallyu.api.base import ServiceError
 from hwallyu.performance.models import LinkKind
 
-APP_OF_KIND = {
+APP_OF_KIND: dict[str, str] = {
     LinkKind.PROVINCE: "hwallyu.province",
     LinkKind.PLEDGE: "hwallyu.pledges",
     LinkKind.PROJECT: "hwallyu.workplan",
@@ -22,29 +22,30 @@ APP_OF_KIND = {
 MAX_OPTIONS = 500
 
 
-def _province_selectors() -> Any:
-    from hwallyu.province import selectors  # type: ignore[import-not-found,unused-ignore]
-
-    return selectors
-
-
 def _province_lookup(ref: str, year: int) -> str | None:
-    selectors = _province_selectors()
-    finder = getattr(selectors, "indicator_by_code", None)
-    if finder is None:
-        return ref
-    indicator = finder(ref, year=year)
-    if indicator is None:
-        return None
-    return f"{ref} {getattr(indicator, 'name', '')}".strip()
+    from hwallyu.province.selectors import indicator_by_code
+
+    indicator = indicator_by_code(year, ref)
+    return f"{indicator.code} {indicator.name}" if indicator is not None else None
 
 
 def _province_options(year: int) -> list[tuple[str, str]]:
-    selectors = _province_selectors()
-    lister = getattr(selectors, "indicator_choices", None)
-    if lister is None:
+    from hwallyu.province.selectors import indicators_for_all, years
+
+    evaluation_year = years().filter(year=year).first()
+    if evaluation_year is None:
         return []
-    return [(str(i.code), f"{i.code} {i.name}") for i in list(lister(year))[:MAX_OPTIONS]]
+    return [(i.code, f"{i.code} {i.name}") for i in indicators_for_all(evaluation_year)[:MAX_OPTIONS]]
+
+
+def province_actual(year: int, ref: str) -> Any:
+    """The province module's latest accepted actual of a linked indicator (a hint for entering
+    the department's own actual), or None when the module is not installed or has none."""
+    if not apps.is_installed(APP_OF_KIND[LinkKind.PROVINCE]) or not ref:
+        return None
+    from hwallyu.province.selectors import latest_actual
+
+    return latest_actual(year, ref, accepted_only=True)
 
 
 def resolve(kind: str, ref: str, *, year: int) -> str:

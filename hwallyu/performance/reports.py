@@ -21,7 +21,7 @@ KINDS = {"results": "부서 성과평가 결과", "pay": "성과상여금 기초
 
 
 def _number(text: str | None) -> Decimal | None:
-    return Decimal(text) if text not in (None, "") else None
+    return Decimal(text) if text else None
 
 
 def _title(scheme: Scheme, kind: str, frozen: bool) -> str:

@@ -93,7 +93,7 @@ def set_list(user: Any, scheme: Scheme) -> QuerySet[IndicatorSet]:
         qs.select_related("department", "group")
         .annotate(
             indicator_count=Count("indicators", distinct=True),
-            weight_sum=Sum("indicators__weight", distinct=False),
+            weight_sum=Sum("indicators__weight"),
         )
         .order_by("group__order", "department__order", "department__code")
     )
@@ -111,16 +111,6 @@ def actual_counts(sets: list[IndicatorSet]) -> dict[int, dict[str, int]]:
     for set_id, status, n in rows:
         counts[set_id][status] = n
     return counts
-
-
-def weight_sums(sets: list[IndicatorSet]) -> dict[int, Decimal]:
-    rows = (
-        Indicator.objects.filter(indicator_set__in=[s.pk for s in sets])
-        .values_list("indicator_set_id")
-        .annotate(total=Sum("weight"))
-        .order_by()
-    )
-    return {set_id: total for set_id, total in rows}
 
 
 def set_detail(indicator_set: IndicatorSet) -> list[Indicator]:
@@ -210,8 +200,8 @@ def evaluation_inputs(scheme: Scheme) -> list[scoring.DepartmentInput]:
     for s in sets:
         items = []
         for indicator in indicators[s.pk]:
-            actual = latest.get(indicator.pk)
-            level = actual.level if actual else ""
+            found = latest.get(indicator.pk)
+            level = found.level if found else ""
             items.append(
                 scoring.IndicatorInput(
                     id=indicator.pk,
@@ -220,8 +210,8 @@ def evaluation_inputs(scheme: Scheme) -> list[scoring.DepartmentInput]:
                     kind=indicator.kind,
                     direction=indicator.direction,
                     target=indicator.target,
-                    actual=actual.value if actual else None,
-                    actual_quarter=actual.quarter if actual else None,
+                    actual=found.value if found else None,
+                    actual_quarter=found.quarter if found else None,
                     unit=indicator.unit,
                     level=level,
                     level_points=scheme.level_points(level) if level else None,

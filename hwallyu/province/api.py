@@ -254,13 +254,14 @@ def _departments(keys: list[str]) -> list[Any]:
     for department in departments():
         lookup[department.code] = department
         lookup[department.name] = department
-    found, missing = [], []
+    found: list[Any] = []
+    missing: list[str] = []
     for key in keys:
-        department = lookup.get(key.strip())
-        if department is None:
+        match = lookup.get(key.strip())
+        if match is None:
             missing.append(key)
-        elif department not in found:
-            found.append(department)
+        elif match not in found:
+            found.append(match)
     if missing:
         raise ServiceError(f"없는 부서입니다: {', '.join(missing)}")
     return found

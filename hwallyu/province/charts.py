@@ -14,6 +14,8 @@ from hwallyu.province.selectors import RankLine, Row
 SPARK_WIDTH = 120
 SPARK_HEIGHT = 28
 MONTH_LABELS = [f"{m}월" for m in range(1, 13)]
+# Canvas text does not use the page's CSS: name the Korean web font the pages load.
+FONT = {"family": "'Pretendard GOV', 'Noto Sans KR', sans-serif", "size": 13}
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,10 @@ def rank_chart(history: list[RankLine]) -> str:
             "options": {
                 "responsive": True,
                 "maintainAspectRatio": False,
-                "scales": {"y": {"reverse": True, "min": 1, "max": size, "ticks": {"stepSize": 1}}},
+                "scales": {
+                    "x": {"ticks": {"font": FONT}},
+                    "y": {"reverse": True, "min": 1, "max": size, "ticks": {"stepSize": 1, "font": FONT}},
+                },
                 "plugins": {"legend": {"display": False}},
             },
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -173,7 +173,9 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = departments(active_only=True).order_by("order", "name")
+        field = self.fields["departments"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = departments(active_only=True).order_by("order", "name")
 
     @staticmethod
     def initial_for(indicator: Indicator) -> dict[str, Any]:
@@ -215,7 +217,7 @@ class IndicatorForm(forms.Form):
         return values
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if kind:
             errors = indicator_rule_errors(
@@ -262,7 +264,7 @@ class ActualForm(forms.Form):
     value = forms.DecimalField(label="누계 실적", min_value=0, max_digits=18, decimal_places=4)
     note = forms.CharField(label="비고(누계 감소 사유 등)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     lag_reason = forms.CharField(label="부진 사유·대책", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(label="증빙 파일", required=False, help_text="파일당 20MB, 10개까지")
+    evidence = MultipleFileField(label="증빙 파일", required=False, help_text="파일당 20MB, 10개까지")
 
 
 class DecisionForm(forms.Form):
@@ -303,8 +305,8 @@ class IndicatorFilterForm(forms.Form):
 
     def __init__(self, *args: Any, field_choices: list[str], department_choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "전체"), *[(f, f) for f in field_choices]]
-        self.fields["department"].choices = [("", "전체"), *department_choices]
+        cast(forms.ChoiceField, self.fields["field"]).choices = [("", "전체"), *[(f, f) for f in field_choices]]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", "전체"), *department_choices]
 
 
 class WhatIfForm(forms.Form):
@@ -314,4 +316,4 @@ class WhatIfForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["codes"].choices = choices
+        cast(forms.MultipleChoiceField, self.fields["codes"]).choices = choices

@@ -4,7 +4,6 @@ deadlines, and the published results of the 15 cities and counties."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -96,6 +95,10 @@ class EvaluationYear(models.Model):
     @property
     def label(self) -> str:
         return str(self)
+
+    @property
+    def lagging_share_percent(self) -> Decimal:
+        return (self.lagging_share * 100).quantize(Decimal("0.1"))
 
 
 class Indicator(models.Model):
@@ -341,7 +344,3 @@ class PeerResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.place} {self.score}"
-
-
-def month_start(year: int, month: int) -> dt.date:
-    return dt.date(year, month, 1)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from hwallyu.core.documents import Cell, Heading, Paragraph, Report, Table
+from hwallyu.core.documents import Block, Cell, Heading, Paragraph, Report, Table
 from hwallyu.org.selectors import city
 from hwallyu.province.selectors import GroupLine, Pack
 
@@ -81,7 +81,7 @@ def pack_report(pack: Pack) -> Report:
         ]
         for c in pack.changes
     ]
-    blocks = [
+    blocks: list[Block] = [
         Heading("1. 총괄"),
         Paragraph(summary),
         Table(

@@ -271,11 +271,14 @@ def indicator_list(request: HttpRequest, year: int) -> HttpResponse:
     _require_role(request)
     evaluation_year = _year(year)
     department_choices = [(d.code, d.name) for d in departments(active_only=True).order_by("order", "name")]
+    month = selectors.default_month(evaluation_year)
+    params = request.GET.copy()
+    if not params.get("month"):
+        params["month"] = str(month)
     form = IndicatorFilterForm(
-        request.GET or None, field_choices=selectors.fields_of(evaluation_year), department_choices=department_choices
+        params, field_choices=selectors.fields_of(evaluation_year), department_choices=department_choices
     )
     filters = selectors.IndicatorFilters()
-    month = selectors.default_month(evaluation_year)
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.IndicatorFilters(
@@ -294,7 +297,7 @@ def indicator_list(request: HttpRequest, year: int) -> HttpResponse:
         "can_manage": is_office(request.user),
         "breadcrumbs": _crumbs(evaluation_year, ("지표 현황", None)),
     }
-    template = "province/indicators.html#results" if request.htmx else "province/indicators.html"
+    template = "province/indicators.html#results" if getattr(request, "htmx", False) else "province/indicators.html"
     return render(request, template, context)
 
 
@@ -439,7 +442,7 @@ def actual_enter(request: HttpRequest, year: int, code: str) -> HttpResponse:
                 value=data["value"],
                 note=data["note"],
                 lag_reason=data["lag_reason"],
-                files=data["files"],
+                files=data["evidence"],
                 actor=request.user,
             )
         except ServiceError as exc:
@@ -453,7 +456,7 @@ def actual_enter(request: HttpRequest, year: int, code: str) -> HttpResponse:
                 return redirect(f"{reverse('province:entry', args=[year])}?month={actual.month}")
             return redirect("province:indicator", year=year, code=code)
     else:
-        message = " ".join(e for errors in form.errors.values() for e in errors)
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if from_entry:
         messages.error(request, f"{indicator.code}: {message}")
         month = request.POST.get("month", "")
@@ -811,13 +814,19 @@ def peer_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _whatif_label(row: selectors.Row) -> str:
+    indicator = row.indicator
+    achievement = f"현재 달성도 {row.achievement:.1f}%" if row.achievement is not None else "실적 없음"
+    return f"{indicator.code} {indicator.name} (배점 {indicator.points.normalize():f}, {achievement})"
+
+
 @login_required
 def what_if(request: HttpRequest, year: int) -> HttpResponse:
     indicator_policy.check(request.user, "peers")
     evaluation_year = _year(year)
     month = selectors.month_param(evaluation_year, request.GET.get("month"))
     lagging_rows = selectors.lagging_rows(request.user, evaluation_year, month=month)
-    choices = [(r.indicator.code, f"{r.indicator.code} {r.indicator.name}") for r in lagging_rows]
+    choices = [(r.indicator.code, _whatif_label(r)) for r in lagging_rows]
     form = WhatIfForm(request.GET if "codes" in request.GET else None, choices=choices)
     outcome = None
     error = ""

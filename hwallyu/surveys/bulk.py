@@ -16,14 +16,16 @@ from django.db import connection, models
 
 def db_value(model: type[models.Model], field: str, value: Any) -> Any:
     """``value`` as the database stores it for ``model.field`` (call once per distinct value)."""
-    return model._meta.get_field(field).get_db_prep_save(value, connection)
+    target: Any = model._meta.get_field(field)
+    return target.get_db_prep_save(value, connection)
 
 
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 5000
 ) -> int:
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    targets: list[Any] = [model._meta.get_field(f) for f in fields]
+    columns = ", ".join(qn(t.column) for t in targets)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
     count = 0

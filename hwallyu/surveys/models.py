@@ -185,7 +185,7 @@ class Survey(models.Model):
         return f"{self.send_start:%H:%M}-{self.send_end:%H:%M}{'/W' if self.working_days_only else ''}"
 
     def sources(self) -> list[str]:
-        out = []
+        out: list[str] = []
         if self.include_petitions:
             out.append(RegisterSource.PETITION)
         if self.include_contracts:

@@ -305,11 +305,16 @@ def results(survey: Survey, *, with_keywords: bool = True) -> dict[str, Any]:
 
 
 def _chart(kind: str, labels: list[str], datasets: list[dict[str, Any]], *, horizontal: bool = False) -> str:
+    font = {"family": "'Pretendard GOV', 'Malgun Gothic', 'Apple SD Gothic Neo', sans-serif", "size": 13}
     options: dict[str, Any] = {
+        "font": font,
         "responsive": True,
         "maintainAspectRatio": False,
-        "scales": {("x" if horizontal else "y"): {"min": 0, "max": 100}},
-        "plugins": {"legend": {"display": len(datasets) > 1}},
+        "scales": {
+            ("x" if horizontal else "y"): {"min": 0, "max": 100, "ticks": {"font": font}},
+            ("y" if horizontal else "x"): {"ticks": {"font": font}},
+        },
+        "plugins": {"legend": {"display": len(datasets) > 1, "labels": {"font": font}}},
     }
     if horizontal:
         options["indexAxis"] = "y"

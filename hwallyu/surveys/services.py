@@ -136,7 +136,7 @@ def questions_save(*, owner: Survey | SurveyTemplate, rows: list[dict[str, Any]]
     if is_survey and owner.status != SurveyStatus.DRAFT:  # type: ignore[union-attr]
         raise ServiceError("문항은 조사를 시작하기 전에만 바꿀 수 있습니다.")
     _validate_questions(rows)
-    model = Question if is_survey else TemplateQuestion
+    model: Any = Question if is_survey else TemplateQuestion
     link = {"survey": owner} if is_survey else {"template": owner}
     with transaction.atomic():
         before = [snapshot(q, _QUESTION_FIELDS) for q in owner.questions.all()]

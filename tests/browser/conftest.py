@@ -79,8 +79,8 @@ def _failed_response(errors: PageErrors, response: Any) -> None:
         errors.append(f"HTTP {response.status}: {response.url}")
 
 
-@pytest.fixture
-def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+def _open_page(browser: Any) -> Any:
+    """A page in a fresh browser context (no cookies), recording its console errors in ``hw_errors``."""
     context = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -89,19 +89,47 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     page.on("console", lambda msg: _console(errors, msg))
     page.on("response", lambda response: _failed_response(errors, response))
     page.hw_errors = errors
-    yield page
+    return page
+
+
+def _close_page(page: Any, request: pytest.FixtureRequest, suffix: str = "") -> list[str]:
+    """Close the page's context (a screenshot first when the test failed); its errors when it passed."""
     failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
     if failed:
         RESULTS_DIR.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:] + suffix
         try:
             page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
             (RESULTS_DIR / f"{name}.html").write_text(page.content(), encoding="utf-8")
         except Exception as exc:  # noqa: BLE001 - a broken page must not hide the test's own failure
             print(f"screenshot failed: {exc}")
-    context.close()
-    if not failed:
-        assert list(errors) == [], "errors in the browser console:\n" + "\n".join(errors)
+    page.context.close()
+    return [] if failed else list(page.hw_errors)
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    page = _open_page(browser)
+    yield page
+    errors = _close_page(page, request)
+    assert errors == [], "errors in the browser console:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
+    """Open another page in its own fresh context (no cookies), beside ``page``: a second, signed-out visitor.
+
+    Each gets the same console-error guard and failure screenshot as ``page``.
+    """
+    pages: list[Any] = []
+
+    def _new() -> Any:
+        pages.append(_open_page(browser))
+        return pages[-1]
+
+    yield _new
+    errors = [e for number, other in enumerate(pages, start=1) for e in _close_page(other, request, f"-{number}")]
+    assert errors == [], "errors in the browser console:\n" + "\n".join(errors)
 
 
 @pytest.fixture
@@ -135,15 +163,16 @@ def assert_accessible(page: Any) -> Callable[[str], None]:
 
     axe = Axe()
 
-    def _check(label: str) -> None:
-        before = len(page.hw_errors)
-        results = axe.run(page)
+    def _check(label: str, on: Any = None) -> None:
+        target = page if on is None else on  # ``on``: another page, e.g. one from ``new_page``
+        before = len(target.hw_errors)
+        results = axe.run(target)
         # axe re-fetches the style sheets and resolves KRDS's relative @import against the page's
         # address, not the sheet's: that 404 is axe's own request, not one the page made.
-        page.hw_errors[before:] = [e for e in page.hw_errors[before:] if not e.startswith("HTTP 404")]
+        target.hw_errors[before:] = [e for e in target.hw_errors[before:] if not e.startswith("HTTP 404")]
         bad = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
         if bad:
-            lines = [f"axe on {label} ({page.url}):"]
+            lines = [f"axe on {label} ({target.url}):"]
             for violation in bad:
                 lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
                 lines.extend(f"    {node['html'][:200]}" for node in violation["nodes"][:5])

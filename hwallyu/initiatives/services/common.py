@@ -137,10 +137,11 @@ def coerce_all(model: type[models.Model], fields: Mapping[str, Any], editable: I
 def check_unique(obj: models.Model) -> None:
     """The model's unique constraints, answered in Korean before the database refuses."""
     model = type(obj)
+    groups = [[f.name] for f in model._meta.concrete_fields if f.unique and not f.primary_key]
     for constraint in model._meta.constraints:
-        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is not None:
-            continue
-        names = list(constraint.fields)
+        if isinstance(constraint, models.UniqueConstraint) and constraint.condition is None:
+            groups.append(list(constraint.fields))
+    for names in groups:
         lookup = {}
         for name in names:
             field = model._meta.get_field(name)

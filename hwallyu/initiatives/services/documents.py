@@ -118,7 +118,10 @@ def attach(
         action="initiatives.document.create",
         target=document,
         department=department_of(initiative),
-        after={**snapshot(document, ["title", "kind", "filename", "size"]), **{k: str(v) for k, v in links.items() if v}},
+        after={
+            **snapshot(document, ["title", "kind", "filename", "size"]),
+            **{k: str(v) for k, v in links.items() if v},
+        },
     )
     return document
 
@@ -163,11 +166,15 @@ def _still_proven(document: Document) -> None:
                 "협약 상태를 먼저 바꾸거나 다른 서명 문서를 올린 뒤 지우세요."
             )
     criterion = document.criterion
-    if criterion is not None and criterion.state == Readiness.READY and not criterion.evidence.strip():
-        if not criterion.documents.exclude(pk=document.pk).exists():
-            raise InitiativeError(
-                f"'{criterion.name}'은(는) 준비 완료 항목이고 이 문서가 유일한 근거입니다. 근거를 먼저 적으세요."
-            )
+    if (
+        criterion is not None
+        and criterion.state == Readiness.READY
+        and not criterion.evidence.strip()
+        and not criterion.documents.exclude(pk=document.pk).exists()
+    ):
+        raise InitiativeError(
+            f"'{criterion.name}'은(는) 준비 완료 항목이고 이 문서가 유일한 근거입니다. 근거를 먼저 적으세요."
+        )
 
 
 def document_delete(*, document: Document, actor: Any) -> None:

@@ -31,7 +31,7 @@ from hwallyu.initiatives.services.documents import attach
 PARTNER_FIELDS = ("name", "kind", "role", "state", "state_on", "note", "order")
 CONTACT_FIELDS = ("name", "position", "phone", "email", "note")
 MEETING_FIELDS = ("held_on", "place", "attendees", "summary", "follow_up")
-INSTITUTION_FIELDS = ("name", "type", "parent", "state", "decided_year", "note", "order")
+INSTITUTION_FIELDS = ("name", "type", "parent", "state", "state_on", "decided_year", "note", "order")
 INSTITUTION_CONTACT_FIELDS = ("contacted_on", "channel", "counterpart", "summary")
 DEFAULT_DOCUMENT_KIND = {
     AgreementState.LOI: DocumentKind.LOI,
@@ -62,9 +62,12 @@ def _check_partner(partner: Partner, *, upload_kind: str | None = None) -> None:
         raise InitiativeError("상태 변경일은 오늘 이후일 수 없습니다.", field="state_on")
 
 
-def _stamp_state_change(fields: dict[str, Any], partner: Partner | None) -> dict[str, Any]:
+def _stamp_state_change(fields: dict[str, Any], current: Partner | InstitutionTarget | None) -> dict[str, Any]:
+    """A change of state without a date is dated today."""
     fields = dict(fields)
-    changed = "state" in fields and (partner is None or fields["state"] not in (partner.state, partner.get_state_display()))
+    changed = "state" in fields and (
+        current is None or fields["state"] not in (current.state, current.get_state_display())
+    )
     if changed and not fields.get("state_on"):
         fields["state_on"] = timezone.localdate()
     return fields
@@ -176,7 +179,8 @@ def partner_delete(*, partner: Partner, actor: Any) -> None:
     def _check(p: Partner) -> None:
         if p.is_signed:
             raise InitiativeError(
-                f"'{p.name}'은(는) {p.get_state_display()} 상태입니다. 서명된 협력 기관은 지울 수 없습니다(중단으로 바꾸세요)."
+                f"'{p.name}'은(는) {p.get_state_display()} 상태입니다. "
+                "서명된 협력 기관은 지울 수 없습니다(중단으로 바꾸세요)."
             )
 
     common.delete(partner, initiative=partner.initiative, actor=actor, action="initiatives.partner", check=_check)
@@ -253,12 +257,16 @@ def _check_institution(institution: InstitutionTarget) -> None:
         raise InitiativeError("확정 연도는 1950–2100 사이여야 합니다.", field="decided_year")
     if institution.state == InstitutionState.LOST and not institution.note.strip():
         raise InitiativeError("무산되었으면 사유를 비고에 적으세요.", field="note")
+    if institution.state_on and institution.state_on > timezone.localdate():
+        raise InitiativeError("상태 변경일은 오늘 이후일 수 없습니다.", field="state_on")
 
 
 def institution_create(*, initiative: Initiative, actor: Any, **fields: Any) -> InstitutionTarget:
     if fields.get("order") in (None, ""):
         last = InstitutionTarget.objects.filter(initiative=initiative).aggregate(n=Max("order"))["n"] or 0
         fields["order"] = last + 1
+    if fields.get("state") not in (None, "", InstitutionState.INTEREST, InstitutionState.INTEREST.label):
+        fields = _stamp_state_change(fields, None)
     return common.create(
         InstitutionTarget,
         initiative=initiative,
@@ -277,7 +285,7 @@ def institution_update(*, institution: InstitutionTarget, actor: Any, **fields: 
         institution,
         initiative=institution.initiative,
         actor=actor,
-        fields=fields,
+        fields=_stamp_state_change(fields, institution),
         editable=INSTITUTION_FIELDS,
         action="initiatives.institution",
         check=_check_institution,
@@ -304,14 +312,15 @@ def institution_contact_create(*, institution: InstitutionTarget, actor: Any, **
         )
         if institution.state == InstitutionState.INTEREST:
             institution.state = InstitutionState.CONTACT
-            institution.save(update_fields=["state", "updated_at"])
+            institution.state_on = contact.contacted_on
+            institution.save(update_fields=["state", "state_on", "updated_at"])
             log_action(
                 actor=actor,
                 action="initiatives.institution.update",
                 target=institution,
                 department=common.department_of(initiative),
                 before={"state": InstitutionState.INTEREST},
-                after={"state": InstitutionState.CONTACT, "reason": "첫 접촉 기록"},
+                after={"state": InstitutionState.CONTACT, "state_on": contact.contacted_on, "reason": "첫 접촉 기록"},
             )
     return contact
 

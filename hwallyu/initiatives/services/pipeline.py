@@ -47,13 +47,13 @@ def check_sequence(milestones: list[Milestone], *, current: Milestone | None = N
     for stage in sorted(milestones, key=lambda m: (m.order, m.pk or 0)):
         if stage.actual_on is None:
             continue
-        if previous is not None and previous.actual_on and stage.actual_on < previous.actual_on:
-            if not stage.note.strip():
-                raise InitiativeError(
-                    f"'{stage.name}'의 실제 일자({stage.actual_on:%Y-%m-%d})가 앞 단계 '{previous.name}'의 "
-                    f"실제 일자({previous.actual_on:%Y-%m-%d})보다 이릅니다. 순서가 바뀐 사유를 비고에 적으세요.",
-                    field="actual_on" if stage is current else "",
-                )
+        earlier = previous is not None and previous.actual_on and stage.actual_on < previous.actual_on
+        if earlier and previous is not None and not stage.note.strip():
+            raise InitiativeError(
+                f"'{stage.name}'의 실제 일자({stage.actual_on:%Y-%m-%d})가 앞 단계 '{previous.name}'의 "
+                f"실제 일자({previous.actual_on:%Y-%m-%d})보다 이릅니다. 순서가 바뀐 사유를 비고에 적으세요.",
+                field="actual_on" if stage is current else "",
+            )
         previous = stage
 
 
@@ -65,7 +65,9 @@ def _check_milestone(milestone: Milestone, *, removing: bool = False) -> None:
     if milestone.actual_on is not None and milestone.state != MilestoneState.DONE:
         raise InitiativeError("실제 일자가 있는 단계의 상태는 '완료'여야 합니다.", field="state")
     if milestone.actual_on and milestone.actual_on > timezone.localdate():
-        raise InitiativeError("실제 일자는 오늘 이후일 수 없습니다. 앞으로의 일정은 계획일에 적으세요.", field="actual_on")
+        raise InitiativeError(
+            "실제 일자는 오늘 이후일 수 없습니다. 앞으로의 일정은 계획일에 적으세요.", field="actual_on"
+        )
     others = list(Milestone.objects.filter(initiative_id=milestone.initiative_id).exclude(pk=milestone.pk))
     check_sequence(others if removing else [*others, milestone], current=milestone)
 
@@ -156,9 +158,7 @@ def _check_criterion(criterion: ReviewCriterion, *, uploading: bool = False) -> 
     if criterion.state != Readiness.READY or criterion.evidence.strip() or uploading:
         return
     if criterion.pk is None or not criterion.documents.exists():
-        raise InitiativeError(
-            "준비 완료로 표시하려면 근거·증빙을 적거나 증빙 문서를 올리세요.", field="evidence"
-        )
+        raise InitiativeError("준비 완료로 표시하려면 근거·증빙을 적거나 증빙 문서를 올리세요.", field="evidence")
 
 
 def criterion_create(

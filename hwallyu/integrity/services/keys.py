@@ -71,7 +71,7 @@ def recovery_reseal(*, recovery_private_key: bytes, handler_key: HandlerKey, act
         for case in (
             Case.objects.exclude(pk__in=have).exclude(recovery_sealed_key=None).only("id", "recovery_sealed_key")
         ):
-            case_private = crypto.unseal(recovery_private_key, bytes(case.recovery_sealed_key))
+            case_private = crypto.unseal(recovery_private_key, bytes(case.recovery_sealed_key or b""))
             CaseSeal.objects.create(
                 case=case, handler_key=handler_key, sealed_key=crypto.seal(bytes(handler_key.public_key), case_private)
             )

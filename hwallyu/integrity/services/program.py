@@ -53,8 +53,9 @@ INDEX_FIELDS = [
 
 
 def _check_cutoffs(values: dict[str, Any]) -> None:
-    entered = [(g, values.get(f"cutoff_{g}")) for g in (1, 2, 3, 4)]
-    entered = [(g, v) for g, v in entered if v is not None]
+    entered: list[tuple[int, Any]] = [
+        (g, values[f"cutoff_{g}"]) for g in (1, 2, 3, 4) if values.get(f"cutoff_{g}") is not None
+    ]
     for (g1, v1), (g2, v2) in pairwise(entered):
         if v1 <= v2:
             raise ServiceError(f"{g1}등급 하한({v1})은 {g2}등급 하한({v2})보다 높아야 합니다.")

@@ -13,6 +13,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hwallyu.api.base import ServiceError
 from hwallyu.integrity import crypto
@@ -289,3 +291,21 @@ def test_demo_loads_handlers_cases_history_and_plan_and_is_idempotent(org, setti
     assert MeasurePlan.objects.get(year=2024).broadcasts.first().speaker_title == "시장"
     case, private = receipt_open(receipt=demo.demo_receipt(0))
     assert reporter_view(case, private).messages
+
+
+scores = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(perceived=scores, effort=scores, deduction=st.decimals(min_value=0, max_value=20, places=2))
+def test_composite_never_exceeds_the_weighted_sum_and_loses_at_most_the_cap(perceived, effort, deduction):
+    scheme = IntegrityScheme(year=2024)
+    value = composite_of(perceived, effort, deduction, scheme)
+    weighted = perceived * D("0.6") + effort * D("0.4")
+    assert weighted - D("10.01") <= value <= weighted + D("0.01")
+
+
+@given(a=scores, b=scores)
+def test_a_higher_composite_never_gets_a_worse_grade(a, b):
+    cutoffs = {1: D("85"), 2: D("80"), 3: D("75"), 4: D("70")}
+    low, high = sorted((a, b))
+    assert grade_for(high, cutoffs) <= grade_for(low, cutoffs)

@@ -390,3 +390,17 @@ def test_the_first_step_is_received_with_a_due_time(handler):
     assert case.step == Step.RECEIVED and case.due_at is not None and case.number.endswith("-0001")
     second, _ = file_case()
     assert second.number.endswith("-0002")
+
+
+def test_due_times_move_when_the_calendar_changes_before_they_pass(handler):
+    from hwallyu.core.calendar import reset_calendar_cache
+    from hwallyu.core.models import Closure
+
+    received = dt.datetime(2024, 9, 13, 10, 0, tzinfo=SEOUL)
+    case, _ = file_case(now=received)
+    Closure.objects.create(date=dt.date(2024, 9, 19), name="임시 휴무")
+    reset_calendar_cache()
+    assert services.steps_recompute_due(now=dt.datetime(2024, 9, 13, 12, 0, tzinfo=SEOUL)) == 1
+    case.refresh_from_db()
+    assert case.due_at == dt.datetime(2024, 9, 24, 10, 0, tzinfo=SEOUL)
+    assert services.steps_recompute_due(now=dt.datetime(2024, 9, 30, 12, 0, tzinfo=SEOUL)) == 0  # passed: kept

@@ -433,3 +433,9 @@ def test_case_list_query_count_does_not_grow_with_rows(client, handler):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("integrity:case_list"))
     assert len(many) == len(one)
+
+
+def test_unlock_cookie_is_secure_in_production(client, handler, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    response = _unlock(client, handler)
+    assert response.cookies[unlock.COOKIE_NAME]["secure"]

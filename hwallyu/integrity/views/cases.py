@@ -106,7 +106,7 @@ def key_create(request: HttpRequest) -> HttpResponse:
     _require_audit(request)
     form = KeyCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("integrity:key")
     try:
         created = key_services.handler_key_create(actor=request.user, passphrase=form.cleaned_data["passphrase"])
@@ -157,7 +157,7 @@ def key_passphrase(request: HttpRequest) -> HttpResponse:
     _require_audit(request)
     form = PassphraseChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("integrity:key")
     try:
         key_services.handler_passphrase_change(
@@ -313,7 +313,7 @@ def _post(
     case = _case_or_404(request, number)
     form = form_class(request.POST, **{k: (v(case) if callable(v) else v) for k, v in form_kwargs.items()})
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     else:
         try:
             handle(case, form.cleaned_data)

@@ -158,6 +158,9 @@ def _plan_or_404(year: int) -> MeasurePlan:
 @require_GET
 def measures(request: HttpRequest, year: int | None = None) -> HttpResponse:
     program_policy.check(request.user, VIEW)
+    if year is None:
+        years = plan_years()
+        year = _this_year() if (not years or _this_year() in years) else years[0]
     year = _year(year, _this_year())
     plan = measure_plan(year)
     can_edit = program_policy.can(request.user, EDIT)

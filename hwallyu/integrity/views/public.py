@@ -164,8 +164,6 @@ def new(request: HttpRequest) -> HttpResponse:
                     "confirm_form": ReceiptForm(initial={"token": form_token()}),
                 },
             )
-    form.data = form.data.copy()
-    form.data["token"] = form_token()
     return _page(request, "integrity/public/new.html", {"form": form})
 
 
@@ -208,7 +206,7 @@ def reply(request: HttpRequest) -> HttpResponse:
     form = ReplyForm(request.POST)
     receipt = request.POST.get("receipt", "")
     if not form.is_valid():
-        return _retry(request, receipt, " ".join(e for errs in form.errors.values() for e in errs))
+        return _retry(request, receipt, " ".join(str(e) for errs in form.errors.values() for e in errs))
     data = form.cleaned_data
     try:
         files = _prepare_uploads(request, strip=data["strip_metadata"])
@@ -229,7 +227,7 @@ def disclose(request: HttpRequest) -> HttpResponse:
     form = DiscloseForm(request.POST)
     receipt = request.POST.get("receipt", "")
     if not form.is_valid():
-        return _retry(request, receipt, " ".join(e for errs in form.errors.values() for e in errs))
+        return _retry(request, receipt, " ".join(str(e) for errs in form.errors.values() for e in errs))
     try:
         case_services.reporter_disclose_name(receipt=form.cleaned_data["receipt"], name=form.cleaned_data["name"])
     except ServiceError as exc:

@@ -218,7 +218,7 @@ def alimtalk_delivery(item: dict[str, Any]) -> Delivery:
     status = str(item.get("messageStatus", ""))
     resend = str(item.get("resendStatus", "") or "")
     code = str(item.get("resultCode", "") or "")
-    base = {
+    base: dict[str, Any] = {
         "request_id": str(item.get("requestId", "")),
         "seq": int(item.get("recipientSeq") or 0),
         "result_code": code,
@@ -237,7 +237,7 @@ def alimtalk_delivery(item: dict[str, Any]) -> Delivery:
 
 def sms_delivery(item: dict[str, Any]) -> Delivery:
     status = str(item.get("msgStatus", ""))
-    base = {
+    base: dict[str, Any] = {
         "request_id": str(item.get("requestId", "")),
         "seq": int(item.get("recipientSeq") or 0),
         "result_code": str(item.get("resultCode", "") or ""),

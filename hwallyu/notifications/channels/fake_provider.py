@@ -92,7 +92,7 @@ class FakeBizMessageProvider:
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}" if isinstance(host, str) else f"http://127.0.0.1:{port}"
 
     def start(self) -> FakeBizMessageProvider:
         self.thread = threading.Thread(target=self.server.serve_forever, name="fake-bizmessage", daemon=True)

@@ -331,7 +331,7 @@ WEBHOOK_MAX_SKEW = dt.timedelta(minutes=5)
 
 
 def webhook_signature(body: bytes, timestamp: str, secret: str | None = None) -> str:
-    key = (secret or settings.HWALLYU_BIZMESSAGE["WEBHOOK_SECRET"]).encode("utf-8")
+    key = str(secret or settings.HWALLYU_BIZMESSAGE["WEBHOOK_SECRET"]).encode("utf-8")
     return hmac.new(key, timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
 
 
@@ -398,9 +398,6 @@ def delivered_keys(keys: list[str]) -> set[str]:
     """Which of these dedupe keys belong to messages that reached their recipient."""
     found: set[str] = set()
     for i in range(0, len(keys), 5000):
-        found.update(
-            OutboxMessage.objects.filter(dedupe_key__in=keys[i : i + 5000], delivered_at__isnull=False).values_list(
-                "dedupe_key", flat=True
-            )
-        )
+        rows = OutboxMessage.objects.filter(dedupe_key__in=keys[i : i + 5000], delivered_at__isnull=False)
+        found.update(key for key in rows.values_list("dedupe_key", flat=True) if key)
     return found

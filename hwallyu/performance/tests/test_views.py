@@ -177,7 +177,8 @@ def test_department_enters_indicators_and_actuals_with_evidence(org, as_user):
     )
     upload = SimpleUploadedFile("실적.hwpx", b"PK evidence", content_type="application/octet-stream")
     response = client.post(
-        reverse("performance:actual_edit", args=[indicator.pk, 1]), {"value": "30", "note": "", "files": [upload]}
+        reverse("performance:actual_edit", args=[indicator.pk, 1]),
+        {"value": "30", "note": "", "evidence_files": [upload]},
     )
     assert response.status_code == 302
     actual = Actual.objects.get(indicator=indicator, quarter=1)

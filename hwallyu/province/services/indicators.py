@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +56,7 @@ class IndicatorInput:
     target: Decimal | None = None
     evidence_rule: str = ""
     performance_code: str = ""
-    prior_profile: list[Decimal | None] = field(default_factory=list)
+    prior_profile: list[Decimal | None] = dataclass_field(default_factory=list)
 
 
 def _profile_json(values: Sequence[Decimal | None]) -> list[str | None]:

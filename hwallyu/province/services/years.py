@@ -77,10 +77,10 @@ def _apply_scheme(target: EvaluationYear, data: SchemeInput) -> None:
         target.title = title
     if data.city_group is not None:
         if data.city_group not in CityGroup.values:
-            labels = {str(label): code for code, label in CityGroup.choices}
-            if data.city_group not in labels:
+            by_label = {str(label): code for code, label in CityGroup.choices}
+            if data.city_group not in by_label:
                 raise ServiceError("우리 시 평가군은 시부 또는 군부여야 합니다.")
-            data.city_group = labels[data.city_group]
+            data.city_group = by_label[data.city_group]
         target.city_group = data.city_group
     if data.actuals_start_month is not None:
         target.actuals_start_month = _month(data.actuals_start_month, "월별 실적 관리 시작 월")

@@ -52,7 +52,7 @@ def test_a_good_list_with_a_title_row_names_codes_and_semicolons():
 
 def test_duplicate_codes_are_refused_with_both_rows():
     errors, message = errors_of(
-        GOOD, GOOD[:1] + ["지역경제", "", "다른 지표", "정량", "명", "상향", "10", "1", "강경읍", ""]
+        GOOD, [*GOOD[:1], "지역경제", "", "다른 지표", "정량", "명", "상향", "10", "1", "강경읍", ""]
     )
     assert "아무것도 저장하지 않았습니다" in message
     assert errors == ["3행 지표코드: 지표코드 1-01가 2행과 중복됩니다. 지표코드는 한 번만 쓸 수 있습니다."]

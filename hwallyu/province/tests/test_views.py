@@ -66,10 +66,10 @@ def test_walk_through_import_enter_lagging_pack_what_if(org, year, client):
     sheet = client.get(reverse("province:entry", args=[2024]), {"month": 10})
     body = sheet.content.decode()
     assert sheet.status_code == 200 and "B-01" in body and "H-01" not in body  # 강경읍's indicator is not ours
-    assert "2024-11-07 (목) 18:00" in body
+    assert "2024-11-07 (목요일) 18:00" in body
     url = reverse("province:actual_enter", args=[2024, "B-01"])
     evidence = SimpleUploadedFile("10월_실적.pdf", b"%PDF-1.4", content_type="application/pdf")
-    response = client.post(url, {"from": "entry", "month": 10, "value": "1000", "files": evidence})
+    response = client.post(url, {"from": "entry", "month": 10, "value": "1000", "evidence": evidence})
     assert response.status_code == 302 and response["Location"] == "/province/2024/entry/?month=10"
     down = client.post(url, {"from": "entry", "month": 10, "value": "800"})
     assert "누계가 줄어든 사유" in client.get(down["Location"]).content.decode()

@@ -58,7 +58,9 @@ def test_answer_page_is_accessible_sets_no_cookie_and_takes_one_answer(sent) -> 
     assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
     assert html.count("<fieldset") == 7 and html.count("<legend") == 7  # 5 scales, yes/no, incentive
     assert "1. 담당 공무원은 친절하게 응대했습니까?" in html
-    assert re.search(r'<label class="sv-option" for="id_q\d+_0"><input type="radio"', html)
+    assert re.search(
+        r'<input type="radio" name="q\d+" value="5" [^>]*id="(id_q\d+_0)"[^>]*><label for="\1">5점 매우 만족', html
+    )
     assert '<label class="sv-legend" for="id_q' in html  # the free text box has its label
     assert "<script" not in html and "csrfmiddlewaretoken" not in html
 
@@ -151,7 +153,8 @@ def test_the_stored_answer_is_anonymous(sent, org) -> None:
     assert {f.name for f in AnswerItem._meta.concrete_fields} == {"id", "answer", "question", "value", "text"}
     answer = Answer.objects.first()
     assert answer.month == dt.date(2024, 3, 1)
-    assert answer.channel in ("alimtalk", "sms", "lms")
+    channels = set(Answer.objects.values_list("channel", flat=True))
+    assert "alimtalk" in channels and channels <= {"alimtalk", "sms", "lms", ""}  # "" = delivery not confirmed
     assert isinstance(answer.id, __import__("uuid").UUID)
 
     invitation = _token(0)
