@@ -685,6 +685,12 @@ def perf_year(org: TestOrg) -> dict[str, Any]:
     }
 
 
+def perf_exists(org: TestOrg) -> dict[str, Any]:
+    """No URL arguments; the year exists (the "latest year" and "my department" redirects)."""
+    perf_year(org)
+    return {}
+
+
 def perf_scheme(org: TestOrg) -> dict[str, Any]:
     return {"year": perf_year(org)["year"]}
 
@@ -727,9 +733,10 @@ def perf_download(fmt: str, kind: str = "pay") -> Kwargs:
 CASES += [
     Case("performance:index", everyone(200)),
     Case("performance:scheme_create", only(PERF_OFFICE, 302), method="post", data=lambda o: {"year": 2030}),
-    Case("performance:mine", only(["manager", "staff", "other_manager"], 302), kwargs=no_kwargs, note="no year yet"),
-    Case("performance:latest_results", only(PERF_READERS, 302)),
-    Case("performance:latest_review", only(PERF_OFFICE, 302)),
+    Case("performance:mine", only(["manager", "staff", "other_manager"], 302), note="no year yet: to the list"),
+    Case("performance:mine", only(["manager", "staff", "other_manager"], 302), kwargs=perf_exists, note="own page"),
+    Case("performance:latest_results", only(PERF_READERS, 302), kwargs=perf_exists),
+    Case("performance:latest_review", only(PERF_OFFICE, 302), kwargs=perf_exists),
     Case(
         "performance:overview",
         {**only(PERF_READERS), "manager": 302, "staff": 302, "other_manager": 302},
@@ -1077,6 +1084,362 @@ CASES += [
     Case("integrity:guide_add", only(INT_EDITORS, 302), kwargs=lambda o: {"year": 2024}, method="post"),
 ]
 
+# --- initiatives (전략사업) -----------------------------------------------------------------------------
+# Everyone in the planning office reads; admin and planners (incl. 혁신기획팀, 엑스포 TF팀) manage; the
+# audit team and executives read only (403 on changes); department managers and staff read the
+# initiatives their department works on (here 미래전략과 collaborates: 200 / 403), others do not find
+# them (404).  Lists are open to every signed-in user and show only what they may see.
+INI_MANAGERS = ("admin", "planner")
+INI_READ = {**everyone(200), "other_manager": 404}
+INI_MANAGE = {**only(INI_MANAGERS, 200), "other_manager": 404}
+INI_MANAGE_POST = {**only(INI_MANAGERS, 302), "other_manager": 404}
+
+
+def _ini(org: TestOrg) -> Any:
+    from hwallyu.initiatives.tests.factories import make_initiative
+
+    return make_initiative(org, name="권한 점검용 엑스포", kind="attraction")
+
+
+def ini(org: TestOrg) -> dict[str, Any]:
+    return {"pk": _ini(org).pk}
+
+
+def ini_report(fmt: str) -> Kwargs:
+    return lambda org: {"pk": _ini(org).pk, "fmt": fmt}
+
+
+def _ini_part(kind: str) -> Kwargs:
+    """An initiative with one part of ``kind``: {"pk": initiative, "item_id": part}."""
+
+    def make(org: TestOrg) -> dict[str, Any]:
+        import datetime as dt
+
+        from hwallyu.initiatives import services
+        from hwallyu.initiatives.models import Document
+
+        initiative = _ini(org)
+        actor = org.planner
+        if kind == "milestone":
+            item = services.milestone_create(initiative=initiative, actor=actor, name="기본계획 제출")
+        elif kind == "criterion":
+            item = services.criterion_create(initiative=initiative, actor=actor, review="국제행사 심사", name="경제성")
+        elif kind == "partner":
+            item = services.partner_create(initiative=initiative, actor=actor, name="SPC", kind="company")
+        elif kind == "target":
+            item = services.target_create(initiative=initiative, actor=actor, name="방문객", value=1, unit="명")
+        elif kind == "budget":
+            item = services.budget_line_create(
+                initiative=initiative, actor=actor, year=2024, name="홍보", total=1, city=1
+            )
+        elif kind == "event":
+            item = services.event_create(
+                initiative=initiative, actor=actor, title="설명회", kind="briefing", starts_on=dt.date(2024, 4, 1)
+            )
+        elif kind == "institution":
+            item = services.institution_create(initiative=initiative, actor=actor, name="국방AI센터", type="new")
+        elif kind in ("contact", "meeting"):
+            partner = services.partner_create(initiative=initiative, actor=actor, name="성심당", kind="company")
+            if kind == "contact":
+                item = services.contact_create(partner=partner, actor=actor, name="담당자")
+            else:
+                item = services.meeting_create(
+                    partner=partner, actor=actor, held_on=dt.date(2024, 4, 15), summary="참여 협의"
+                )
+        elif kind == "institution_contact":
+            target = services.institution_create(initiative=initiative, actor=actor, name="국방AI센터", type="new")
+            item = services.institution_contact_create(
+                institution=target, actor=actor, contacted_on=dt.date(2024, 2, 1), summary="방문"
+            )
+        elif kind == "document":  # a row only: deleting it in the rolled-back request never touches a file
+            item = Document.objects.create(
+                initiative=initiative, title="기획안", file="initiatives/none.pdf", filename="기획안.pdf", size=1
+            )
+        else:
+            raise AssertionError(kind)
+        return {"pk": initiative.pk, "item_id": item.pk}
+
+    return make
+
+
+def _ini_parent(kind: str) -> Kwargs:
+    def make(org: TestOrg) -> dict[str, Any]:
+        from hwallyu.initiatives import services
+
+        initiative = _ini(org)
+        if kind == "partner":
+            parent = services.partner_create(initiative=initiative, actor=org.planner, name="성심당", kind="company")
+        else:
+            parent = services.institution_create(
+                initiative=initiative, actor=org.planner, name="국방AI센터", type="new"
+            )
+        return {"pk": initiative.pk, "parent_id": parent.pk}
+
+    return make
+
+
+def ini_trend(org: TestOrg) -> dict[str, Any]:
+    import datetime as dt
+
+    from hwallyu.initiatives import services
+
+    entry = services.trend_create(
+        actor=org.planner, recorded_on=dt.date(2024, 1, 2), title="중점 유치 44개소", initiatives=[_ini(org)]
+    )
+    return {"item_id": entry.pk}
+
+
+INI_TREND_EDIT = {**only(INI_MANAGERS, 200), "other_manager": 404}
+INI_TREND_DELETE = {**only(INI_MANAGERS, 302), "other_manager": 404}
+
+CASES += [
+    Case("initiatives:portfolio", everyone(200)),
+    Case("initiatives:create", only(INI_MANAGERS)),
+    Case("initiatives:trends", everyone(200)),
+    Case("initiatives:trend_create", only(INI_MANAGERS)),
+    Case("initiatives:trend_edit", INI_TREND_EDIT, kwargs=ini_trend, note="department readers see it, may not edit"),
+    Case("initiatives:trend_delete", everyone(405), kwargs=ini_trend, note="POST only"),
+    Case("initiatives:trend_delete", INI_TREND_DELETE, kwargs=ini_trend, method="post"),
+    Case("initiatives:detail", INI_READ, kwargs=ini),
+    Case("initiatives:edit", INI_MANAGE, kwargs=ini),
+    Case("initiatives:report", INI_READ, kwargs=ini_report("hwpx")),
+    Case("initiatives:report", INI_READ, kwargs=ini_report("xlsx"), note="xlsx"),
+    Case("initiatives:report", {**everyone(404)}, kwargs=ini_report("pdf"), note="unknown format"),
+    # tabs
+    *[
+        Case(f"initiatives:{tab}", INI_READ, kwargs=ini)
+        for tab in (
+            "milestones",
+            "readiness",
+            "partners",
+            "targets",
+            "budget",
+            "events",
+            "event_calendar",
+            "institutions",
+            "initiative_trends",
+            "documents",
+        )
+    ],
+    Case("initiatives:partner", INI_READ, kwargs=_ini_part("partner")),
+    Case("initiatives:institution", INI_READ, kwargs=_ini_part("institution")),
+    # adding parts
+    *[
+        Case(f"initiatives:{name}_create", INI_MANAGE, kwargs=ini)
+        for name in ("milestone", "criterion", "partner", "target", "budget", "event", "institution")
+    ],
+    Case("initiatives:document_upload", INI_MANAGE, kwargs=ini),
+    Case("initiatives:contact_create", INI_MANAGE, kwargs=_ini_parent("partner")),
+    Case("initiatives:meeting_create", INI_MANAGE, kwargs=_ini_parent("partner")),
+    Case("initiatives:institution_contact_create", INI_MANAGE, kwargs=_ini_parent("institution")),
+    # editing and deleting parts
+    *[
+        Case(f"initiatives:{name}_edit", INI_MANAGE, kwargs=_ini_part(name))
+        for name in (
+            "milestone",
+            "criterion",
+            "partner",
+            "target",
+            "budget",
+            "event",
+            "institution",
+            "contact",
+            "meeting",
+            "institution_contact",
+        )
+    ],
+    Case("initiatives:milestone_delete", everyone(405), kwargs=_ini_part("milestone"), note="POST only"),
+    *[
+        Case(f"initiatives:{name}_delete", INI_MANAGE_POST, kwargs=_ini_part(name), method="post")
+        for name in (
+            "milestone",
+            "criterion",
+            "partner",
+            "target",
+            "budget",
+            "event",
+            "institution",
+            "contact",
+            "meeting",
+            "institution_contact",
+            "document",
+        )
+    ],
+    # actions with evidence
+    Case("initiatives:milestone_complete", INI_MANAGE, kwargs=_ini_part("milestone")),
+    Case("initiatives:partner_state", INI_MANAGE, kwargs=_ini_part("partner")),
+    Case(
+        "initiatives:partner_state",
+        INI_MANAGE,
+        kwargs=_ini_part("partner"),
+        method="post",
+        data=lambda o: {"state": "loi", "on": "2024-04-25"},
+        note="signed without a document: the form comes back with the reason",
+    ),
+]
+
+# --- surveys (행정만족도 조사) ---------------------------------------------------------------------------
+# The audit team, the planning office and admins run rounds (settings, questions, imports, sends,
+# incentives, templates, opt-outs); executives read the rounds and their results (403 on the rest).
+# Department managers and staff do not see the module: module-wide pages answer 403, a round is
+# outside their scope (404).  The citizen's link /s/<token> needs no login: every role, signed in
+# or not, gets the same answer.
+SV_MANAGERS = ("admin", "planner", "auditor")
+SV_READERS = (*SV_MANAGERS, "executive")
+SV_HIDDEN = dict.fromkeys(("manager", "staff", "other_manager"), 404)
+SV_ROUND_READ = {**only(SV_READERS), **SV_HIDDEN}
+SV_ROUND_MANAGE = {**only(SV_MANAGERS), **SV_HIDDEN}
+SV_ROUND_ACTION = {**only(SV_MANAGERS, 302), **SV_HIDDEN}
+SV_TOKEN = "permission-table-link-0001"  # the citizen's link of sv_link's invitation
+
+
+def _sv_round(org: TestOrg, *, open_round: bool = False) -> Any:
+    from hwallyu.surveys import services
+
+    survey = services.survey_create(year=2024, quarter=None, title="권한 점검용 조사", template=None, actor=org.auditor)
+    return services.survey_open(survey=survey, actor=org.auditor) if open_round else survey
+
+
+def sv_draft(org: TestOrg) -> dict[str, Any]:
+    return {"survey_id": _sv_round(org).pk}
+
+
+def sv_open(org: TestOrg) -> dict[str, Any]:
+    return {"survey_id": _sv_round(org, open_round=True).pk}
+
+
+def sv_report(fmt: str) -> Kwargs:
+    return lambda org: {**sv_open(org), "fmt": fmt}
+
+
+def sv_template(org: TestOrg) -> dict[str, Any]:
+    from hwallyu.surveys import services
+
+    return {"template_id": services.default_template().pk}
+
+
+def sv_import(org: TestOrg) -> dict[str, Any]:
+    """A finished import's row only: its page shows the progress and never opens the file."""
+    from hwallyu.surveys.models import RegisterImport
+
+    survey = _sv_round(org, open_round=True)
+    record = RegisterImport.objects.create(
+        survey=survey, source="petition", file="survey_imports/none.csv", filename="민원.csv", status="done"
+    )
+    return {"survey_id": survey.pk, "import_id": record.pk}
+
+
+def sv_link(org: TestOrg) -> dict[str, Any]:
+    """An open round with one sent, unanswered invitation whose link is ``/s/SV_TOKEN``."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hwallyu.surveys import phones
+    from hwallyu.surveys.models import Invitation
+
+    survey = _sv_round(org, open_round=True)
+    Invitation.objects.create(
+        survey=survey,
+        department=org.dept,
+        petition_type="건축허가",
+        source="petition",
+        phone_hash=phones.phone_hash(phones.normalize("010-2345-0001")),
+        token=SV_TOKEN,
+        status="queued",
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    return {"token": SV_TOKEN}
+
+
+def sv_nonce(org: TestOrg) -> dict[str, Any]:
+    from hwallyu.surveys.public_views import make_nonce
+
+    return {"nonce": make_nonce(SV_TOKEN)}
+
+
+def sv_answer(org: TestOrg) -> dict[str, Any]:
+    """Every question answered (4점, no bribe), with the form's nonce."""
+    from hwallyu.surveys.models import Invitation
+
+    survey = Invitation.objects.get(token=SV_TOKEN).survey
+    values = {"scale5": "4", "yesno": "0"}
+    return {**sv_nonce(org), **{f"q{q.id}": values.get(q.kind, "") for q in survey.questions.all()}}
+
+
+CASES += [
+    # rounds
+    Case("surveys:list", {**only(SV_READERS), **dict.fromkeys(("manager", "staff", "other_manager"), 403)}),
+    Case(
+        "surveys:list",
+        only(SV_MANAGERS, 302),
+        method="post",
+        data=lambda o: {"year": 2030, "quarter": "1", "title": ""},
+        note="create a round",
+    ),
+    Case("surveys:detail", SV_ROUND_READ, kwargs=sv_open),
+    Case("surveys:settings", SV_ROUND_MANAGE, kwargs=sv_draft),
+    Case("surveys:settings", SV_ROUND_MANAGE, kwargs=sv_draft, method="post", note="errors re-render"),
+    Case("surveys:questions", SV_ROUND_MANAGE, kwargs=sv_draft),
+    Case("surveys:open", everyone(405), kwargs=sv_draft, note="POST only"),
+    Case("surveys:open", SV_ROUND_ACTION, kwargs=sv_draft, method="post"),
+    Case("surveys:close", everyone(405), kwargs=sv_open, note="POST only"),
+    Case("surveys:close", SV_ROUND_ACTION, kwargs=sv_open, method="post"),
+    # registers and sends
+    Case("surveys:imports", SV_ROUND_MANAGE, kwargs=sv_open),
+    Case("surveys:imports", SV_ROUND_MANAGE, kwargs=sv_open, method="post", note="no file: the form's error"),
+    Case("surveys:import_detail", SV_ROUND_MANAGE, kwargs=sv_import),
+    Case("surveys:invitations_send", everyone(405), kwargs=sv_open, note="POST only"),
+    Case("surveys:invitations_send", SV_ROUND_ACTION, kwargs=sv_open, method="post", note="nobody to invite yet"),
+    # results and incentives
+    Case("surveys:results", SV_ROUND_READ, kwargs=sv_open),
+    Case("surveys:report", SV_ROUND_READ, kwargs=sv_report("hwpx")),
+    Case("surveys:report", SV_ROUND_READ, kwargs=sv_report("xlsx"), note="xlsx"),
+    Case("surveys:report", {**everyone(404)}, kwargs=sv_report("pdf"), note="unknown format"),
+    Case("surveys:incentives", SV_ROUND_MANAGE, kwargs=sv_open),
+    Case(
+        "surveys:incentives",
+        SV_ROUND_ACTION,
+        kwargs=sv_open,
+        method="post",
+        data=lambda o: {"action": "select"},
+        note="draw winners",
+    ),
+    # question templates and opt-outs
+    Case("surveys:templates", only(SV_MANAGERS)),
+    Case("surveys:templates", only(SV_MANAGERS, 302), method="post", data=lambda o: {"name": "권한 점검 템플릿"}),
+    Case("surveys:template_questions", only(SV_MANAGERS), kwargs=sv_template),
+    Case("surveys:optouts", only(SV_MANAGERS)),
+    Case("surveys:optouts", only(SV_MANAGERS, 302), method="post", data=lambda o: {"phone": "010-2345-0002"}),
+    # the citizen's link (no login)
+    Case("survey_public:answer", dict.fromkeys(ROLES, 200), kwargs=sv_link),
+    Case(
+        "survey_public:answer",
+        dict.fromkeys(ROLES, 200),
+        kwargs=sv_link,
+        method="post",
+        data=sv_answer,
+        note="answered: thanks",
+    ),
+    Case(
+        "survey_public:answer",
+        dict.fromkeys(ROLES, 403),
+        kwargs=sv_link,
+        method="post",
+        note="no form nonce: refused",
+    ),
+    Case("survey_public:answer", dict.fromkeys(ROLES, 404), kwargs=lambda o: {"token": "unknown"}, note="no link"),
+    Case("survey_public:optout", dict.fromkeys(ROLES, 405), kwargs=sv_link, note="POST only"),
+    Case("survey_public:optout", dict.fromkeys(ROLES, 200), kwargs=sv_link, method="post", data=sv_nonce),
+    Case(
+        "survey_public:optout",
+        dict.fromkeys(ROLES, 403),
+        kwargs=sv_link,
+        method="post",
+        note="no form nonce: refused",
+    ),
+]
+
 # Named URLs that are deliberately not in the table, with the reason.
 NOT_IN_TABLE: dict[str, str] = {
     "province:evidence": "needs a stored file; hwallyu/province/tests/test_policies.py checks it per role",
@@ -1085,6 +1448,7 @@ NOT_IN_TABLE: dict[str, str] = {
     "directives:attachment": "needs a stored file; hwallyu/directives/tests/test_policies.py checks it per role",
     "pledges:note_evidence": "needs a stored file; hwallyu/pledges/tests/test_pledges.py downloads it",
     "reviews:attachment": "needs a stored file; the submission page's scope (404) is the same _submission lookup",
+    "initiatives:document_download": "needs a stored file; hwallyu/initiatives/tests/test_views.py checks its scope",
 }
 
 # Routes outside the table: the JSON API has its own tests (bearer tokens, 401/403 JSON answers).

@@ -154,3 +154,11 @@ def test_500_page_keeps_the_krds_look_when_the_shell_cannot_load(org, error_urls
     _assert_korean_error_page(html, 500, "일시적인 오류가 발생했습니다")
     assert "krds/resources/css/component/output.css" in html
     assert 'class="hw-user"' not in html  # rendered without the request's shell values
+
+
+@pytest.mark.django_db
+def test_anonymous_404_sets_no_cookie(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "페이지를 찾을 수 없습니다" in response.content.decode()
+    assert not response.cookies

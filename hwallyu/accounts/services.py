@@ -206,7 +206,7 @@ def totp_setup_confirm(*, user: Any, token: str, actor: Any) -> tuple[TOTPDevice
         raise PermissionDenied("본인의 2단계 인증만 등록할 수 있습니다.")
     codes: list[str] = []
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        device = TOTPDevice.objects.select_for_update(of=("self",)).filter(user=user, confirmed=False).first()
         if device is None:
             raise ValidationError("등록 중인 인증 앱이 없습니다. 등록을 다시 시작하세요.")
         # A wrong code is counted (throttling) and committed before the error is raised below.

@@ -106,10 +106,10 @@ def log_action(
         target_repr = target_repr or str(target)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        head = AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=1).first()
         if head is None:
             head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
+            head = AuditChainHead.objects.select_for_update(of=("self",)).get(pk=1)
         event = AuditEvent(
             at=timezone.now(),
             actor=actor_obj,

@@ -100,7 +100,7 @@ def working_hours_update(
     """Change the working hours (default 09:00–12:00, 13:00–18:00)."""
     calendar_policy.check(actor, MANAGE)
     with transaction.atomic():
-        row = CalendarSettings.objects.select_for_update().get(pk=CalendarSettings.load().pk)
+        row = CalendarSettings.objects.select_for_update(of=("self",)).get(pk=CalendarSettings.load().pk)
         before = snapshot(row, HOURS_FIELDS)
         row.morning_start, row.morning_end = morning_start, morning_end
         row.afternoon_start, row.afternoon_end = afternoon_start, afternoon_end

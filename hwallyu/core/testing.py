@@ -14,6 +14,7 @@ PASSWORD = "test-pass-1234!"
 
 @dataclass
 class TestOrg:
+    __test__ = False  # a fixture's value, not a test class
     city: City
     planning: Department
     dept: Department

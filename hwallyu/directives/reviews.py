@@ -203,7 +203,7 @@ def review_approve(
         raise ServiceError("분기가 끝난 뒤에 점검을 승인할 수 있습니다.", status=409)
     with transaction.atomic():
         review, _ = QuarterlyReview.objects.get_or_create(year=year, quarter=quarter)
-        review = QuarterlyReview.objects.select_for_update().get(pk=review.pk)
+        review = QuarterlyReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
         if review.is_frozen:
             raise ServiceError("이미 승인(확정)된 분기별 점검입니다.", status=409)
         data = compute_review(year, quarter, now=now)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from hwallyu.initiatives import links
 from hwallyu.initiatives.models import (
@@ -181,7 +182,7 @@ class CriterionForm(forms.Form):
     order = forms.IntegerField(label="순서", min_value=0, max_value=999, required=False)
     name = forms.CharField(label="평가 항목", max_length=200)
     description = _text("내용", 2)
-    owner = forms.ModelChoiceField(label="담당자", queryset=None, required=False)  # type: ignore[arg-type]
+    owner = forms.ModelChoiceField(label="담당자", queryset=get_user_model().objects.none(), required=False)
     state = forms.ChoiceField(label="준비 상태", choices=Readiness.choices, initial=Readiness.NOT_STARTED)
     due_on = _date("준비 기한")
     evidence = _text("근거·증빙", 3, help_text="준비 완료로 표시하려면 근거를 적거나 문서를 올리세요.")
@@ -191,8 +192,6 @@ class CriterionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         ids = [u.pk for u in org.planning_office_users()]
         current = self.initial.get("owner")
         if current is not None:
@@ -321,7 +320,7 @@ class BudgetLineForm(forms.Form):
 
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["workplan_line_id"]
+        field = cast(forms.TypedChoiceField, self.fields["workplan_line_id"])
         if not links.workplan_installed():
             field.choices = [("", "업무계획 연계 없음")]
             field.disabled = True
@@ -409,7 +408,7 @@ class TrendForm(forms.Form):
     tags = forms.CharField(
         label="태그", max_length=300, required=False, help_text="쉼표로 구분(예: 공공기관 이전, 충남도)"
     )
-    initiatives = forms.ModelMultipleChoiceField(label="관련 사업", queryset=None, required=False)  # type: ignore[arg-type]
+    initiatives = forms.ModelMultipleChoiceField(label="관련 사업", queryset=Initiative.objects.none(), required=False)
     body = _text("내용", 4)
 
     FIELDS = ["recorded_on", "title", "source", "url", "tags", "initiatives", "body"]
@@ -426,19 +425,24 @@ class TrendFilterForm(forms.Form):
 
     def __init__(self, *args: Any, tags: list[str], initiatives: list[Initiative], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", "전체"), *[(t, t) for t in tags]]
-        self.fields["initiative"].choices = [("", "전체"), *[(i.pk, i.name) for i in initiatives]]
+        cast(forms.ChoiceField, self.fields["tag"]).choices = [("", "전체"), *[(t, t) for t in tags]]
+        cast(forms.ChoiceField, self.fields["initiative"]).choices = [
+            ("", "전체"),
+            *[(i.pk, i.name) for i in initiatives],
+        ]
 
 
 class DocumentForm(forms.Form):
     upload = _file("파일", required=True)
     title = forms.CharField(label="제목", max_length=200, required=False, help_text="비우면 파일 이름")
     kind = forms.ChoiceField(label="종류", choices=DocumentKind.choices, initial=DocumentKind.EVIDENCE)
-    milestone = forms.ModelChoiceField(label="추진 단계", queryset=None, required=False)  # type: ignore[arg-type]
-    partner = forms.ModelChoiceField(label="협력 기관", queryset=None, required=False)  # type: ignore[arg-type]
-    criterion = forms.ModelChoiceField(label="심사 대비 항목", queryset=None, required=False)  # type: ignore[arg-type]
-    event = forms.ModelChoiceField(label="행사", queryset=None, required=False)  # type: ignore[arg-type]
-    institution = forms.ModelChoiceField(label="유치 대상 기관", queryset=None, required=False)  # type: ignore[arg-type]
+    milestone = forms.ModelChoiceField(label="추진 단계", queryset=Milestone.objects.none(), required=False)
+    partner = forms.ModelChoiceField(label="협력 기관", queryset=Partner.objects.none(), required=False)
+    criterion = forms.ModelChoiceField(label="심사 대비 항목", queryset=ReviewCriterion.objects.none(), required=False)
+    event = forms.ModelChoiceField(label="행사", queryset=Event.objects.none(), required=False)
+    institution = forms.ModelChoiceField(
+        label="유치 대상 기관", queryset=InstitutionTarget.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from hwallyu.core.documents import Cell, Heading, Paragraph, Report, Table
 from hwallyu.initiatives import selectors
@@ -38,7 +39,7 @@ def status_report(initiative: Initiative, *, on: dt.date | None = None) -> Repor
 
     blocks.append(Heading("1. 사업 개요"))
     departments = ", ".join(d.name for d in initiative.departments.all()) or "-"
-    overview = [
+    overview: list[list[Any]] = [
         ["구분", initiative.get_kind_display(), "상태", initiative.get_status_display()],
         ["담당", str(initiative.team), "협업 부서", departments],
         [
@@ -199,8 +200,8 @@ def status_report(initiative: Initiative, *, on: dt.date | None = None) -> Repor
                         i.parent or None,
                         i.get_state_display(),
                         i.decided_year,
-                        i.contact_count,
-                    ]  # type: ignore[attr-defined]
+                        getattr(i, "contact_count", 0),
+                    ]
                     for i in institutions
                 ],
                 total_rows=[

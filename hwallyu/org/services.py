@@ -261,7 +261,7 @@ def department_update(*, department: Department, actor: Any, **changes: Any) -> 
         raise TypeError("use department_deactivate / department_activate")
     with transaction.atomic():
         org_policy.check(actor, MANAGE, department)
-        department = Department.objects.select_for_update().get(pk=department.pk)
+        department = Department.objects.select_for_update(of=("self",)).get(pk=department.pk)
         before = snapshot(department, DEPARTMENT_FIELDS)
         changed = _apply(department, changes, DEPARTMENT_FIELDS)
         if changed:
@@ -282,7 +282,7 @@ def department_deactivate(*, department: Department, actor: Any) -> Department:
     """A department that is abolished or merged stops being offered; its history stays."""
     with transaction.atomic():
         org_policy.check(actor, MANAGE, department)
-        department = Department.objects.select_for_update().get(pk=department.pk)
+        department = Department.objects.select_for_update(of=("self",)).get(pk=department.pk)
         if department.is_planning_office:
             raise ValidationError("기획감사실은 사용 중지할 수 없습니다.")
         if department.active:
@@ -302,7 +302,7 @@ def department_deactivate(*, department: Department, actor: Any) -> Department:
 def department_activate(*, department: Department, actor: Any) -> Department:
     with transaction.atomic():
         org_policy.check(actor, MANAGE, department)
-        department = Department.objects.select_for_update().get(pk=department.pk)
+        department = Department.objects.select_for_update(of=("self",)).get(pk=department.pk)
         if not department.active:
             department.active = True
             department.save(update_fields=["active"])
@@ -728,7 +728,10 @@ def org_chart_import(*, data: bytes, filename: str, actor: Any, dry_run: bool = 
                     order=_next_order(EvaluationGroup.objects.all()),
                 )
                 report.groups_created.append(r.group)
-        existing = {d.code: d for d in Department.objects.select_for_update().filter(code__in=[r.code for r in rows])}
+        existing = {
+            d.code: d
+            for d in Department.objects.select_for_update(of=("self",)).filter(code__in=[r.code for r in rows])
+        }
         # Names may move between departments of the file (a swap): park the renamed ones first.
         renamed = [existing[r.code] for r in rows if r.code in existing and existing[r.code].name != r.name]
         for department in renamed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -173,8 +174,6 @@ def _scheme(year: int) -> Scheme:
 
 def _signed_in(request: HttpRequest) -> None:
     if role_of(request.user) is None:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("권한이 없습니다.")
 
 

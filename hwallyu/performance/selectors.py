@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -351,8 +352,6 @@ def distribution_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def customer_survey_scores(scheme: Scheme, department_ids: list[int]) -> dict[int, Decimal | None]:
     """The satisfaction survey's customer-perception score per department, when that app is installed."""
-    from django.apps import apps
-
     if not apps.is_installed("hwallyu.surveys"):
         return {}
     try:

@@ -552,7 +552,7 @@ def submission_save(
     _check_attachment(attachment)
     names = [f"{n}_id" if n == "delay_category" else n for n in fields]
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
         if locked.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             raise ValidationError("이미 제출한 실적은 고칠 수 없습니다.")
         before = snapshot(submission, names)
@@ -603,7 +603,7 @@ def submission_submit(*, submission: Submission, actor: Any) -> Submission:
     reviews.check(actor, p.SUBMIT, submission)
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("round", "target", "target__department")
             .get(pk=submission.pk)
         )
@@ -744,7 +744,7 @@ def submission_assess(
     reviews.check(actor, p.ASSESS, submission)
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("round", "target", "target__department")
             .get(pk=submission.pk)
         )
@@ -853,7 +853,7 @@ def alternative_to_directive(
     now = timezone.now()
     with transaction.atomic():
         locked = (
-            Alternative.objects.select_for_update()
+            Alternative.objects.select_for_update(of=("self",))
             .select_related("submission__round", "submission__target", "department")
             .get(pk=alternative.pk)
         )

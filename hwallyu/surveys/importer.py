@@ -654,7 +654,7 @@ def _promote(record: RegisterImport) -> RegisterImport:
         sql = ""
     values_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})" + conflict
     with transaction.atomic():
-        locked = RegisterImport.objects.select_for_update().get(id=record.id)
+        locked = RegisterImport.objects.select_for_update(of=("self",)).get(id=record.id)
         if locked.status != ImportStatus.RUNNING:
             return locked
         batches = RegisterStaging.objects.filter(register_import_id=record.id).order_by("batch_no")

@@ -480,7 +480,9 @@ def invitations_send(*, survey: Survey, actor: Any, now: dt.datetime | None = No
     channel = Channel.SMS if survey.channel == DeliveryChannel.SMS else Channel.ALIMTALK
     queued = 0
     with transaction.atomic():
-        pending = Invitation.objects.select_for_update().filter(survey=survey, status=InvitationStatus.PREPARED)
+        pending = Invitation.objects.select_for_update(of=("self",)).filter(
+            survey=survey, status=InvitationStatus.PREPARED
+        )
         rows = list(pending.values_list("id", "phone", "message", "petition_type", "token"))
         if rows:
             max_id = max(r[0] for r in rows)
@@ -699,7 +701,7 @@ def answers_flush(*, survey_id: int | None = None, force: bool = False, min_batc
     shuffle = random.SystemRandom().shuffle
     for sid in list(surveys):
         with transaction.atomic():
-            rows = list(AnswerBuffer.objects.select_for_update().filter(survey_id=sid))
+            rows = list(AnswerBuffer.objects.select_for_update(of=("self",)).filter(survey_id=sid))
             if not rows or (len(rows) < min_batch and not force):
                 continue
             shuffle(rows)
@@ -795,7 +797,7 @@ def incentives_select(*, survey: Survey, actor: Any, rng: random.Random | None =
     _check(actor, survey)
     rng = rng or random.SystemRandom()
     with transaction.atomic():
-        Survey.objects.select_for_update().filter(id=survey.id).first()
+        Survey.objects.select_for_update(of=("self",)).filter(id=survey.id).first()
         entered = list(IncentiveEntry.objects.filter(survey=survey, status=IncentiveStatus.ENTERED).order_by("id"))
         already = IncentiveEntry.objects.filter(
             survey=survey, status__in=[IncentiveStatus.WON, IncentiveStatus.PAID]
@@ -827,8 +829,8 @@ def incentive_pay(*, survey: Survey, entry: IncentiveEntry, actor: Any, note: st
     """Record one payout; refused when it would overspend the budget.  The contact is deleted."""
     _check(actor, survey)
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().get(id=survey.id)
-        entry = IncentiveEntry.objects.select_for_update().get(id=entry.id, survey=survey)
+        locked = Survey.objects.select_for_update(of=("self",)).get(id=survey.id)
+        entry = IncentiveEntry.objects.select_for_update(of=("self",)).get(id=entry.id, survey=survey)
         if entry.status != IncentiveStatus.WON:
             raise ServiceError("선정된 응모자에게만 지급할 수 있습니다.")
         amount = locked.incentive_amount

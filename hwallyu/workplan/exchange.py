@@ -364,7 +364,7 @@ def create_from_document(
     if problems:
         raise PlanImportError(problems)
     with transaction.atomic():
-        plan = WorkPlan.objects.select_for_update().filter(year=year_value).first()
+        plan = WorkPlan.objects.select_for_update(of=("self",)).filter(year=year_value).first()
         if plan is not None:
             if not replace:
                 raise PlanImportError(

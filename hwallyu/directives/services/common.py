@@ -134,7 +134,7 @@ def audit_directive(directive: Directive, *, actor: Any, action: str, before: di
 
 def lock_directive(directive: Directive) -> Directive:
     """The directive row, locked for the rest of the transaction (a fresh copy)."""
-    return Directive.objects.select_for_update().select_related("lead_department").get(pk=directive.pk)
+    return Directive.objects.select_for_update(of=("self",)).select_related("lead_department").get(pk=directive.pk)
 
 
 def department_people(departments: Iterable[Department]) -> list[Any]:

@@ -116,7 +116,7 @@ def directive_extension_request(
 
 def _lock_extension(extension: ExtensionRequest) -> tuple[Directive, ExtensionRequest]:
     directive = lock_directive(extension.directive)
-    extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    extension = ExtensionRequest.objects.select_for_update(of=("self",)).get(pk=extension.pk)
     if extension.status != RequestStatus.PENDING:
         raise ServiceError("이미 처리된 연장 요청입니다.", status=409)
     return directive, extension
@@ -240,7 +240,9 @@ def directives_recompute_due(*, now: dt.datetime | None = None, batch: int = 500
     ids = list(candidates.values_list("id", flat=True))
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            for directive in Directive.objects.select_for_update().filter(id__in=ids[start : start + batch]):
+            for directive in Directive.objects.select_for_update(of=("self",)).filter(
+                id__in=ids[start : start + batch]
+            ):
                 if directive.shared_at is None:
                     field_name, escalated = "share_due_at", "share_escalated_at"
                     new_due = calendar.same_day(directive.given_at)

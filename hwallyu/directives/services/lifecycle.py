@@ -277,7 +277,7 @@ def directive_close_request(
 
 
 def _pending_close(directive: Directive) -> CloseRequest:
-    request = directive.close_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
+    request = directive.close_requests.select_for_update(of=("self",)).filter(status=RequestStatus.PENDING).first()
     if request is None:
         raise ServiceError("처리할 종결 요청이 없습니다.", status=409)
     return request

@@ -40,7 +40,7 @@ from hwallyu.org.models import Department
 
 def _take_number(year: int) -> tuple[int, str]:
     """The next number of the year (gapless: taken in the registering transaction)."""
-    counter, _ = DirectiveCounter.objects.select_for_update().get_or_create(year=year)
+    counter, _ = DirectiveCounter.objects.select_for_update(of=("self",)).get_or_create(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last, f"{year}-{counter.last:04d}"

@@ -73,7 +73,7 @@ def scheme_update(
         raise ServiceError("기한 구분에 같은 이름이 두 번 있습니다.")
     with transaction.atomic():
         scheme = scheme_for_year(year)
-        scheme = DirectiveScheme.objects.select_for_update().get(pk=scheme.pk)
+        scheme = DirectiveScheme.objects.select_for_update(of=("self",)).get(pk=scheme.pk)
         before = snapshot(scheme, ["deadline_classes", "sources", "givers"])
         scheme.deadline_classes = classes
         scheme.sources = _clean_names(sources, "지시 출처")

@@ -33,8 +33,13 @@ class InitiativeError(ServiceError):
         self.field = field
 
 
+def model_field(model: type[models.Model], name: str) -> Any:
+    """The concrete field ``name`` of ``model`` (typed loosely: the stubs return a union)."""
+    return model._meta.get_field(name)
+
+
 def label_of(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    return str(model_field(model, name).verbose_name)
 
 
 def parse_choice(choices: Any, value: Any, label: str, *, field: str = "") -> str:
@@ -60,7 +65,7 @@ def _parse_date(value: Any, label: str, name: str) -> dt.date:
 
 def coerce(model: type[models.Model], name: str, value: Any) -> Any:
     """``value`` as the Python value of ``model.name``, or InitiativeError with a Korean reason."""
-    field = model._meta.get_field(name)
+    field = model_field(model, name)
     label = str(field.verbose_name)
     empty = value is None or (isinstance(value, str) and not value.strip())
     if isinstance(field, models.ManyToManyField):
@@ -72,7 +77,8 @@ def coerce(model: type[models.Model], name: str, value: Any) -> Any:
             return None
         raise InitiativeError(f"{label}을(를) 입력하세요.", field=name)
     if isinstance(field, models.ForeignKey):
-        if not isinstance(value, field.related_model):
+        related: Any = field.related_model
+        if not isinstance(value, related):
             raise InitiativeError(f"{label}이(가) 올바르지 않습니다.", field=name)
         return value
     if isinstance(field, models.BooleanField):
@@ -95,15 +101,15 @@ def coerce(model: type[models.Model], name: str, value: Any) -> Any:
         if isinstance(value, bool):
             raise InitiativeError(f"{label}: 정수가 아닙니다.", field=name)
         try:
-            number = int(value)
+            whole = int(value)
         except (TypeError, ValueError):
             raise InitiativeError(f"{label}: 정수가 아닙니다.", field=name)
-        if number < 0:
+        if whole < 0:
             raise InitiativeError(f"{label}: 0 이상이어야 합니다.", field=name)
         limit = 32767 if isinstance(field, models.PositiveSmallIntegerField) else 10**15
-        if number > limit:
+        if whole > limit:
             raise InitiativeError(f"{label}: 값이 너무 큽니다.", field=name)
-        return number
+        return whole
     if isinstance(field, models.CharField | models.TextField):
         text = str(value).strip()
         if field.choices:
@@ -144,7 +150,7 @@ def check_unique(obj: models.Model) -> None:
     for names in groups:
         lookup = {}
         for name in names:
-            field = model._meta.get_field(name)
+            field = model_field(model, name)
             lookup[field.attname] = getattr(obj, field.attname)
         qs = model._default_manager.filter(**lookup)
         if obj.pk is not None:
@@ -158,7 +164,7 @@ def check_unique(obj: models.Model) -> None:
 def _audit_names(model: type[models.Model], names: Iterable[str]) -> list[str]:
     result = []
     for name in names:
-        field = model._meta.get_field(name)
+        field = model_field(model, name)
         if isinstance(field, models.ManyToManyField):
             continue
         result.append(field.attname)
@@ -189,9 +195,9 @@ def create(
     editable = tuple(editable)
     values = {**(defaults or {}), **coerce_all(model, fields, editable)}
     for name in editable:
-        if name not in values:
-            values[name] = coerce(model, name, None)
-    m2m = {k: v for k, v in values.items() if isinstance(model._meta.get_field(k), models.ManyToManyField)}
+        if name not in values and not model_field(model, name).has_default():
+            values[name] = coerce(model, name, None)  # required ones answer "…을(를) 입력하세요"
+    m2m = {k: v for k, v in values.items() if isinstance(model_field(model, k), models.ManyToManyField)}
     plain = {k: v for k, v in values.items() if k not in m2m}
     with transaction.atomic():
         obj = model(**(parent or {}), **plain)
@@ -224,7 +230,7 @@ def update(
     require_manage(actor, initiative)
     model = type(obj)
     values = coerce_all(model, fields, editable)
-    m2m = {k: v for k, v in values.items() if isinstance(model._meta.get_field(k), models.ManyToManyField)}
+    m2m = {k: v for k, v in values.items() if isinstance(model_field(model, k), models.ManyToManyField)}
     plain = {k: v for k, v in values.items() if k not in m2m}
     names = _audit_names(model, plain)
     with transaction.atomic():
@@ -235,7 +241,7 @@ def update(
         check_unique(obj)
         if check is not None:
             check(obj)
-        update_fields = [model._meta.get_field(n).name for n in plain]
+        update_fields = [model_field(model, n).name for n in plain]
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
             update_fields.append("updated_at")
         if update_fields:

@@ -169,8 +169,7 @@ def _check_budget(line: BudgetLine) -> None:
     sources = line.sources_sum()
     if line.total != sources:
         parts = " + ".join(
-            f"{BudgetLine._meta.get_field(name).verbose_name} {million_text(getattr(line, name))}"
-            for name in BUDGET_SOURCES
+            f"{common.label_of(BudgetLine, name)} {million_text(getattr(line, name))}" for name in BUDGET_SOURCES
         )
         raise InitiativeError(
             f"계 {million_text(line.total)}백만원이 재원 합계 {million_text(sources)}백만원({parts})과 다릅니다.",

@@ -33,7 +33,7 @@ CONTACT_FIELDS = ("name", "position", "phone", "email", "note")
 MEETING_FIELDS = ("held_on", "place", "attendees", "summary", "follow_up")
 INSTITUTION_FIELDS = ("name", "type", "parent", "state", "state_on", "decided_year", "note", "order")
 INSTITUTION_CONTACT_FIELDS = ("contacted_on", "channel", "counterpart", "summary")
-DEFAULT_DOCUMENT_KIND = {
+DEFAULT_DOCUMENT_KIND: dict[str, str] = {
     AgreementState.LOI: DocumentKind.LOI,
     AgreementState.MOU: DocumentKind.MOU,
     AgreementState.DONE: DocumentKind.MOU,

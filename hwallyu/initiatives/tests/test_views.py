@@ -291,3 +291,25 @@ def test_document_upload_page_links_to_the_part(org):
     assert (document.title, document.milestone_id) == ("기본계획", pipe.plan.pk)
     response = planner.post(url, {"upload": pdf("x.exe"), "kind": "plan"})
     assert response.status_code == 200 and "올릴 수 있는 형식" in response.content.decode()
+
+
+def test_home_dashboard_counts(org):
+    import time_machine
+
+    pipe = make_pipeline(org)
+    services.partner_create(
+        initiative=pipe.initiative, actor=org.planner, name="성심당", kind="company", state="loi", upload=pdf()
+    )
+    with time_machine.travel(dt.datetime(2024, 8, 5, 10, tzinfo=dt.UTC)):
+        home = client_for(org.planner).get(reverse("core:home")).content.decode()
+    assert "전략사업" in home and "추진 중 전략사업" in home and "지연 단계" in home and "서명 협력 기관" in home
+    other = client_for(org.other_manager).get(reverse("core:home")).content.decode()
+    assert "추진 중 전략사업" not in other
+    from hwallyu.initiatives import selectors
+
+    with time_machine.travel(dt.datetime(2024, 8, 5, 10, tzinfo=dt.UTC)):
+        # 기본계획 (May) and 충남도 검토 (July) are both past and open
+        assert selectors.dashboard_counts(org.planner) == {"open": 1, "due": 0, "late": 2, "signed": 1}
+    with time_machine.travel(dt.datetime(2024, 11, 5, 10, tzinfo=dt.UTC)):
+        # 농식품부 (planned for the end of November) is within 30 days
+        assert selectors.dashboard_counts(org.executive)["due"] == 1

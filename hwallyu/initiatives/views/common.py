@@ -41,7 +41,9 @@ TABS = [
 def tabs(initiative: Initiative, active: str) -> list[Tab]:
     result = []
     for key, label in TABS:
-        if key == "institutions" and not initiative.is_attraction and active != "institutions":
+        if key == "institutions" and not (
+            initiative.is_attraction or active == key or initiative.institutions.exists()
+        ):
             continue
         result.append(Tab(key, label, reverse(f"initiatives:{key}", args=[initiative.pk]), key == active))
     return result

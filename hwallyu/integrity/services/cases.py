@@ -430,7 +430,7 @@ def case_advance(*, case: Case, actor: Any, to_step: str, result: str = "", now:
     result_text = _clean_text(result, label="처리 결과", limit=MAX_BODY, required=to_step == Step.CLOSED)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         if locked.step != case.step:
             raise ServiceError("다른 담당자가 먼저 단계를 바꿨습니다. 화면을 새로 고쳐 주세요.", status=409)
         before = {"step": locked.step, "due_at": locked.due_at}

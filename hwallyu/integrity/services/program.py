@@ -65,7 +65,7 @@ def scheme_save(*, year: int, values: dict[str, Any], actor: Any) -> IntegritySc
     program_policy.check(actor, EDIT)
     _check_cutoffs(values)
     with transaction.atomic():
-        scheme, created = IntegrityScheme.objects.select_for_update().get_or_create(year=year)
+        scheme, created = IntegrityScheme.objects.select_for_update(of=("self",)).get_or_create(year=year)
         before = {} if created else snapshot(scheme, SCHEME_FIELDS)
         for name in SCHEME_FIELDS:
             if name in values:
@@ -87,7 +87,7 @@ def index_save(*, year: int, values: dict[str, Any], actor: Any) -> IntegrityInd
         if grade is not None and not 1 <= grade <= 5:
             raise ServiceError("등급은 1등급부터 5등급까지입니다.")
     with transaction.atomic():
-        record, created = IntegrityIndex.objects.select_for_update().get_or_create(year=year)
+        record, created = IntegrityIndex.objects.select_for_update(of=("self",)).get_or_create(year=year)
         before = {} if created else snapshot(record, INDEX_FIELDS)
         for name in INDEX_FIELDS:
             if name in values:

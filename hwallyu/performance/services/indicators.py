@@ -95,7 +95,11 @@ def _clean_indicator(data: IndicatorData, *, year: int) -> dict[str, Any]:
 
 
 def _lock_set(indicator_set: IndicatorSet) -> IndicatorSet:
-    return IndicatorSet.objects.select_for_update().select_related("scheme", "department").get(pk=indicator_set.pk)
+    return (
+        IndicatorSet.objects.select_for_update(of=("self",))
+        .select_related("scheme", "department")
+        .get(pk=indicator_set.pk)
+    )
 
 
 def _require_editable(indicator_set: IndicatorSet) -> None:
@@ -316,7 +320,7 @@ def actual_submit(
         indicator_set = _lock_set(indicator.indicator_set)
         if indicator_set.status != SetStatus.APPROVED:
             raise ServiceError("지표가 승인된 뒤에 실적을 입력할 수 있습니다.", status=409)
-        actual = Actual.objects.select_for_update().filter(indicator=indicator, quarter=quarter).first()
+        actual = Actual.objects.select_for_update(of=("self",)).filter(indicator=indicator, quarter=quarter).first()
         existing = actual.evidence.count() if actual else 0
         _check_files(files, existing)
         if actual is not None and actual.status == ActualStatus.ACCEPTED:
@@ -347,7 +351,9 @@ def actual_delete(*, actual: Actual, actor: Any) -> None:
     """Withdraw an actual that is not accepted yet (its evidence files go with it)."""
     performance_policy.check(actor, EDIT, actual.indicator.indicator_set)
     with transaction.atomic():
-        actual = Actual.objects.select_for_update().select_related("indicator__indicator_set").get(pk=actual.pk)
+        actual = (
+            Actual.objects.select_for_update(of=("self",)).select_related("indicator__indicator_set").get(pk=actual.pk)
+        )
         if actual.status == ActualStatus.ACCEPTED:
             raise ServiceError("확인된 실적은 지울 수 없습니다. 성과관리팀에 보완 요청을 받으세요.", status=409)
         stored = [e.file for e in actual.evidence.all()]
@@ -366,7 +372,7 @@ def evidence_delete(*, evidence: Evidence, actor: Any) -> None:
     actual = evidence.actual
     performance_policy.check(actor, EDIT, actual.indicator.indicator_set)
     with transaction.atomic():
-        actual = Actual.objects.select_for_update().get(pk=actual.pk)
+        actual = Actual.objects.select_for_update(of=("self",)).get(pk=actual.pk)
         if actual.status == ActualStatus.ACCEPTED:
             raise ServiceError("확인된 실적의 증빙자료는 지울 수 없습니다.", status=409)
         log_action(
@@ -384,7 +390,11 @@ def actual_accept(*, actual: Actual, actor: Any, level: str = "") -> Actual:
     """The performance team accepts the actual; a qualitative one gets the committee's grade."""
     performance_policy.check(actor, MANAGE)
     with transaction.atomic():
-        actual = Actual.objects.select_for_update().select_related("indicator__indicator_set__scheme").get(pk=actual.pk)
+        actual = (
+            Actual.objects.select_for_update(of=("self",))
+            .select_related("indicator__indicator_set__scheme")
+            .get(pk=actual.pk)
+        )
         if actual.status != ActualStatus.SUBMITTED:
             raise ServiceError("제출된 실적만 확인할 수 있습니다.", status=409)
         scheme = actual.indicator.indicator_set.scheme
@@ -416,7 +426,7 @@ def actual_return(*, actual: Actual, comment: str, actor: Any) -> Actual:
         raise ServiceError("보완 요청 사유를 입력하세요.")
     with transaction.atomic():
         actual = (
-            Actual.objects.select_for_update()
+            Actual.objects.select_for_update(of=("self",))
             .select_related("indicator__indicator_set__scheme", "indicator__indicator_set__department", "entered_by")
             .get(pk=actual.pk)
         )

@@ -52,7 +52,9 @@ def customer_scores_save(*, scheme: Scheme, scores: Mapping[int, Any], actor: An
         cleaned[department_id] = score
     changes = []
     with transaction.atomic():
-        current = {c.department_id: c for c in CustomerScore.objects.select_for_update().filter(scheme=scheme)}
+        current = {
+            c.department_id: c for c in CustomerScore.objects.select_for_update(of=("self",)).filter(scheme=scheme)
+        }
         for department_id, entered in cleaned.items():
             row = current.get(department_id)
             if entered is None:
@@ -152,7 +154,9 @@ def common_scores_save(*, task: CommonTask, points: Mapping[int, Any], actor: An
         cleaned[department_id] = value
     changes = []
     with transaction.atomic():
-        current = {s.department_id: s for s in CommonTaskScore.objects.select_for_update().filter(task=task)}
+        current = {
+            s.department_id: s for s in CommonTaskScore.objects.select_for_update(of=("self",)).filter(task=task)
+        }
         for department_id, entered in cleaned.items():
             row = current.get(department_id)
             if entered is None:
@@ -187,7 +191,7 @@ def adjustment_create(
     if department.pk not in _grouped_department_ids(scheme):
         raise ServiceError("이 연도 평가 대상이 아닌 부서입니다.")
     with transaction.atomic():
-        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        scheme = Scheme.objects.select_for_update(of=("self",)).get(pk=scheme.pk)
         limit = scheme.bonus_max if kind == AdjustmentKind.BONUS else scheme.penalty_max
         label = AdjustmentKind(kind).label
         current = sum(

@@ -35,7 +35,7 @@ def run_freeze(*, scheme: Scheme, actor: Any, expected_fingerprint: str | None =
     inputs changed since, the freeze is refused so that nobody approves numbers they did not see."""
     performance_policy.check(actor, MANAGE)
     with transaction.atomic():
-        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        scheme = Scheme.objects.select_for_update(of=("self",)).get(pk=scheme.pk)
         if EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.FROZEN).exists():
             raise ServiceError(
                 f"{scheme.year}년 평가 결과는 이미 확정했습니다. 확정을 취소한 뒤 다시 확정하세요.", status=409
@@ -82,7 +82,9 @@ def run_reopen(*, scheme: Scheme, reason: str, actor: Any) -> EvaluationRun:
     if not reason:
         raise ServiceError("확정 취소 사유를 입력하세요.")
     with transaction.atomic():
-        run = EvaluationRun.objects.select_for_update().filter(scheme=scheme, status=RunStatus.FROZEN).first()
+        run = (
+            EvaluationRun.objects.select_for_update(of=("self",)).filter(scheme=scheme, status=RunStatus.FROZEN).first()
+        )
         if run is None:
             raise ServiceError("확정된 평가 결과가 없습니다.", status=409)
         run.status = RunStatus.REOPENED

@@ -209,7 +209,7 @@ def scheme_update(*, scheme: Scheme, data: SchemeInput, actor: Any) -> Scheme:
     performance_policy.check(actor, MANAGE)
     values = _clean_scheme(data)
     with transaction.atomic():
-        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        scheme = Scheme.objects.select_for_update(of=("self",)).get(pk=scheme.pk)
         before = snapshot(scheme, SCHEME_FIELDS)
         for name, value in values.items():
             setattr(scheme, name, value)
@@ -295,7 +295,9 @@ def membership_update(*, scheme: Scheme, assignments: Mapping[int, int | None], 
     if unknown:
         raise ServiceError("이 연도에 없는 평가군입니다.")
     with transaction.atomic():
-        existing = {s.department_id: s for s in IndicatorSet.objects.select_for_update().filter(scheme=scheme)}
+        existing = {
+            s.department_id: s for s in IndicatorSet.objects.select_for_update(of=("self",)).filter(scheme=scheme)
+        }
         valid = {d.pk for d in departments()}
         moved: list[dict[str, Any]] = []
         for department_id, group_id in assignments.items():

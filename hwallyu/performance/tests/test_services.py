@@ -306,3 +306,31 @@ def test_group_membership_and_groups(org):
     services.membership_update(scheme=scheme, assignments={org.dept.pk: None}, actor=org.planner)
     services.group_delete(group=group, actor=org.planner)
     assert {d.code for d in selectors.evaluation_inputs(scheme)} == {"PLAN", "D002"}
+
+
+def test_customer_scores_come_from_the_satisfaction_survey_when_it_has_one(org, monkeypatch):
+    import hwallyu.surveys.selectors as surveys
+
+    scheme = make_scheme(org)
+    services.customer_scores_save(scheme=scheme, scores={org.other_dept.pk: D(70)}, actor=org.planner)
+    survey = {org.dept.pk: D("87.456"), org.other_dept.pk: None, org.planning.pk: D(90)}
+    monkeypatch.setattr(surveys, "customer_perception_score", lambda department_id, year: survey[department_id])
+    filled, missing = services.customer_scores_import(scheme=scheme, actor=org.planner)
+    assert (filled, missing) == (2, 1)
+    inputs = {d.code: d for d in selectors.evaluation_inputs(scheme)}
+    assert inputs["D001"].customer == D("87.46") and inputs["D001"].customer_source == "행정만족도 조사"
+    assert inputs["D002"].customer == D(70) and inputs["D002"].customer_source == "직접 입력"  # kept
+
+
+def test_province_links_go_through_the_province_selectors(org, monkeypatch):
+    from types import SimpleNamespace
+
+    import hwallyu.province.selectors as province
+
+    known = {"B-01": SimpleNamespace(code="B-01", name="일자리 창출 인원")}
+    monkeypatch.setattr(province, "indicator_by_code", lambda year, code: known.get(code))
+    scheme = make_scheme(org)
+    indicator = add_indicator(org, scheme, org.dept, link_kind="province", link_ref="B-01")
+    assert indicator.link_label == "B-01 일자리 창출 인원"
+    with pytest.raises(ServiceError, match="2024년 시군평가 지표 'Z-99'"):
+        add_indicator(org, scheme, org.dept, link_kind="province", link_ref="Z-99")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -124,8 +125,6 @@ def common(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, "공통과제를 추가했습니다.")
             return redirect("performance:common", year=year)
-    from django.db.models import Count
-
     tasks = scheme.common_tasks.annotate(scored=Count("scores"))
     return render(
         request,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hwallyu.core.documents import report_response
+from hwallyu.core.navigation import Card
 from hwallyu.org.models import Role
 from hwallyu.org.selectors import department_of, role_of
 from hwallyu.performance import reports, scoring, selectors, services
@@ -215,9 +216,7 @@ def download(request: HttpRequest, year: int, kind: str, fmt: str) -> HttpRespon
 # --- dashboard -------------------------------------------------------------------------------------
 
 
-def dashboard_cards(user: Any) -> list[Any]:
-    from hwallyu.core.navigation import Card
-
+def dashboard_cards(user: Any) -> list[Card]:
     role = role_of(user)
     if role is None:
         return []

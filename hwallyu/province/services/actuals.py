@@ -109,12 +109,12 @@ def actual_submit(
     _check_files(files)
     with transaction.atomic():
         indicator = (
-            Indicator.objects.select_for_update()
+            Indicator.objects.select_for_update(of=("self",))
             .select_related("evaluation_year")
             .prefetch_related("departments")
             .get(pk=indicator.pk)
         )
-        actual = Actual.objects.select_for_update().filter(indicator=indicator, month=month).first()
+        actual = Actual.objects.select_for_update(of=("self",)).filter(indicator=indicator, month=month).first()
         if actual is not None and actual.status == ActualStatus.ACCEPTED and not is_office(actor):
             raise ServiceError(
                 f"{month}월 실적은 이미 승인되었습니다. 고치려면 성과관리팀에 반려를 요청하세요.", status=409
@@ -156,8 +156,11 @@ def actual_submit(
 
 
 def _lock(actual: Actual) -> Actual:
+    # The department may be empty (an office entry): lock the actual's row only, not the outer join.
     return (
-        Actual.objects.select_for_update().select_related("indicator__evaluation_year", "department").get(pk=actual.pk)
+        Actual.objects.select_for_update(of=("self",))
+        .select_related("indicator__evaluation_year", "department")
+        .get(pk=actual.pk)
     )
 
 

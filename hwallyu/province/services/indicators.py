@@ -109,7 +109,7 @@ def indicator_create(*, evaluation_year: EvaluationYear, data: IndicatorInput, a
     indicator_policy.check(actor, "manage")
     _validate(data)
     with transaction.atomic():
-        EvaluationYear.objects.select_for_update().get(pk=evaluation_year.pk)
+        EvaluationYear.objects.select_for_update(of=("self",)).get(pk=evaluation_year.pk)
         if Indicator.objects.filter(evaluation_year=evaluation_year, code=data.code).exists():
             raise ServiceError(
                 f"지표 코드 {data.code}가 이미 있습니다. 지표 코드는 연도마다 한 번만 쓸 수 있습니다.", 409
@@ -132,7 +132,9 @@ def indicator_update(*, indicator: Indicator, data: IndicatorInput, actor: Any) 
     indicator_policy.check(actor, "manage", indicator)
     _validate(data)
     with transaction.atomic():
-        indicator = Indicator.objects.select_for_update().select_related("evaluation_year").get(pk=indicator.pk)
+        indicator = (
+            Indicator.objects.select_for_update(of=("self",)).select_related("evaluation_year").get(pk=indicator.pk)
+        )
         if (
             data.code != indicator.code
             and Indicator.objects.filter(evaluation_year=indicator.evaluation_year, code=data.code).exists()
@@ -157,7 +159,7 @@ def indicator_update(*, indicator: Indicator, data: IndicatorInput, actor: Any) 
 def indicator_delete(*, indicator: Indicator, actor: Any) -> None:
     indicator_policy.check(actor, "manage", indicator)
     with transaction.atomic():
-        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
         if indicator.actuals.exists() or indicator.writeups.exists():
             raise ServiceError("실적이나 우수사례가 있는 지표는 삭제할 수 없습니다.", 409)
         log_action(
@@ -190,7 +192,7 @@ def indicators_import(
     with actuals into the other type refuses the whole file."""
     indicator_policy.check(actor, "import")
     with transaction.atomic():
-        EvaluationYear.objects.select_for_update().get(pk=evaluation_year.pk)
+        EvaluationYear.objects.select_for_update(of=("self",)).get(pk=evaluation_year.pk)
         existing = {i.code: i for i in Indicator.objects.filter(evaluation_year=evaluation_year)}
         with_actuals = set(
             Actual.objects.filter(indicator__evaluation_year=evaluation_year).values_list("indicator__code", flat=True)

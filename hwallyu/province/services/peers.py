@@ -32,7 +32,7 @@ def peers_import(*, rows: Sequence[PeerRow], actor: Any, at: dt.datetime | None 
     own = normalise_place(city().name)
     created = updated = 0
     with transaction.atomic():
-        existing = {(p.year, normalise_place(p.place)): p for p in PeerResult.objects.select_for_update()}
+        existing = {(p.year, normalise_place(p.place)): p for p in PeerResult.objects.select_for_update(of=("self",))}
         for row in rows:
             key = (row.year, normalise_place(row.place))
             values = {

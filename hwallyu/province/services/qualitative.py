@@ -26,7 +26,7 @@ def _check(actor: Any, indicator: Indicator) -> None:
 
 
 def _lock_open(indicator: Indicator) -> Indicator:
-    locked = Indicator.objects.select_for_update().select_related("evaluation_year").get(pk=indicator.pk)
+    locked = Indicator.objects.select_for_update(of=("self",)).select_related("evaluation_year").get(pk=indicator.pk)
     if locked.submitted_at is not None:
         raise ServiceError("이미 도에 제출한 지표입니다. 제출 후에는 고칠 수 없습니다.", status=409)
     return locked
@@ -78,7 +78,7 @@ def consulting_add(
     if held_on > now.astimezone(SEOUL).date():
         raise ServiceError("컨설팅 일자는 오늘 이후일 수 없습니다.")
     with transaction.atomic():
-        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        indicator = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
         entry = ConsultingEntry.objects.create(
             indicator=indicator,
             held_on=held_on,

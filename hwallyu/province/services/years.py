@@ -158,7 +158,7 @@ def year_create(*, year: int, actor: Any, scheme: SchemeInput | None = None) -> 
 def year_update(*, evaluation_year: EvaluationYear, scheme: SchemeInput, actor: Any) -> EvaluationYear:
     indicator_policy.check(actor, "manage")
     with transaction.atomic():
-        target = EvaluationYear.objects.select_for_update().get(pk=evaluation_year.pk)
+        target = EvaluationYear.objects.select_for_update(of=("self",)).get(pk=evaluation_year.pk)
         before = snapshot(target, SCHEME_FIELDS)
         _apply_scheme(target, scheme)
         target.save(update_fields=[*SCHEME_FIELDS, "updated_at"])
@@ -172,7 +172,7 @@ def year_update(*, evaluation_year: EvaluationYear, scheme: SchemeInput, actor: 
 def year_delete(*, evaluation_year: EvaluationYear, actor: Any) -> None:
     indicator_policy.check(actor, "manage")
     with transaction.atomic():
-        target = EvaluationYear.objects.select_for_update().get(pk=evaluation_year.pk)
+        target = EvaluationYear.objects.select_for_update(of=("self",)).get(pk=evaluation_year.pk)
         if target.indicators.exists():
             raise ServiceError("지표가 있는 연도는 삭제할 수 없습니다. 지표를 먼저 정리하세요.", status=409)
         log_action(actor=actor, action="province.year_delete", target=target, before=snapshot(target, SCHEME_FIELDS))
@@ -215,7 +215,8 @@ def deadlines_refresh(*, evaluation_year: EvaluationYear, now: dt.datetime | Non
     changes = 0
     with transaction.atomic():
         existing = {
-            (d.kind, d.month): d for d in Deadline.objects.select_for_update().filter(evaluation_year=evaluation_year)
+            (d.kind, d.month): d
+            for d in Deadline.objects.select_for_update(of=("self",)).filter(evaluation_year=evaluation_year)
         }
         for key, row in existing.items():
             if row.due_at <= moment:
