@@ -12,15 +12,13 @@ Columns (Korean headers, any order; the header row may sit below a title row):
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from charset_normalizer import from_bytes
-
+from hwallyu.core import tabular
 from hwallyu.org.models import DepartmentKind
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -49,6 +47,9 @@ TEAM_SEPARATOR = ";"
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+EMPTY = "파일이 비어 있습니다. 조직도 CSV 또는 XLSX 파일을 선택하세요."
+TOO_MANY = f"행이 너무 많습니다. 한 번에 {MAX_ROWS:,}개 부서까지 가져올 수 있습니다."
 
 
 @dataclass(frozen=True)
@@ -102,101 +103,17 @@ class OrgRow:
 def read_table(data: bytes, filename: str = "") -> list[list[str]]:
     """The file's rows as text cells, whatever its format."""
     if not data:
-        raise OrgImportError("파일이 비어 있습니다. 조직도 CSV 또는 XLSX 파일을 선택하세요.")
+        raise OrgImportError(EMPTY)
     if len(data) > MAX_BYTES:
         raise OrgImportError(f"파일이 너무 큽니다. {MAX_BYTES // (1024 * 1024)}MB 이하의 파일을 올리세요.")
     name = (filename or "").lower()
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or name.endswith(SPREADSHEET_EXTENSIONS):
-        return read_spreadsheet(data)
-    return read_csv(data)
-
-
-def decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 (with or without BOM) or CP949/EUC-KR, detected with charset-normalizer."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8")
-        except UnicodeDecodeError:
-            raise OrgImportError("UTF-8 표시(BOM)가 있지만 내용이 UTF-8이 아닙니다. 파일을 다시 저장해 주세요.")
-    if b"\x00" in data:
-        raise OrgImportError("CSV 파일이 아닙니다(글자가 아닌 내용이 들어 있습니다). CSV 또는 XLSX 파일을 올리세요.")
-    # Korean office files are UTF-8 or CP949 (a superset of EUC-KR): ask about those first.
-    best = from_bytes(data, cp_isolation=["utf_8", "cp949"]).best()
-    if best is None:
-        best = from_bytes(data).best()
-    if best is None:
-        raise OrgImportError("파일의 글자 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주세요.")
-    try:
-        return data.decode(best.encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise OrgImportError("파일의 글자 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주세요.")
-
-
-def read_csv(data: bytes) -> list[list[str]]:
-    text = decode_text(data)
-    if not text.strip():
-        raise OrgImportError("파일이 비어 있습니다. 조직도 CSV 또는 XLSX 파일을 선택하세요.")
-    first_line = text.lstrip().splitlines()[0] if text.strip() else ""
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    rows: list[list[str]] = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append([_clean(c) for c in row])
-            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise OrgImportError(f"행이 너무 많습니다. 한 번에 {MAX_ROWS:,}개 부서까지 가져올 수 있습니다.")
-    except csv.Error as exc:
-        raise OrgImportError(f"CSV 파일을 읽을 수 없습니다({len(rows) + 1}행 부근): 형식이 올바르지 않습니다.") from exc
-    return rows
-
-
-def read_spreadsheet(data: bytes) -> list[list[str]]:
-    """The first visible sheet of an XLSX/XLS/ODS file, with row numbers kept as in the sheet."""
-    import python_calamine
-
-    broken = "엑셀 파일을 열 수 없습니다. 파일이 손상되었거나 암호가 걸려 있습니다. XLSX로 다시 저장해 주세요."
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        visible = [
-            i
-            for i, meta in enumerate(workbook.sheets_metadata)
-            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-            and meta.visible == python_calamine.SheetVisibleEnum.Visible
-        ]
-        if not visible:
-            raise OrgImportError("엑셀 파일에 읽을 수 있는 시트가 없습니다.")
-        sheet = workbook.get_sheet_by_index(visible[0])
-        raw = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + HEADER_SEARCH_ROWS + 1)
-    except OrgImportError:
-        raise
-    except Exception as exc:
-        raise OrgImportError(broken) from exc
-    except BaseException as exc:
-        # A malformed file can make the Rust reader panic (pyo3 PanicException derives from BaseException).
-        if type(exc).__name__ == "PanicException":
-            raise OrgImportError(broken) from exc
-        raise
-    if len(raw) > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise OrgImportError(f"행이 너무 많습니다. 한 번에 {MAX_ROWS:,}개 부서까지 가져올 수 있습니다.")
-    return [[_cell_text(c) for c in row] for row in raw]
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    return _clean(str(value))
-
-
-def _clean(value: str) -> str:
-    # Spreadsheets leave non-breaking spaces and zero-width marks in cells copied from documents.
-    return value.replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ").strip()
+        return tabular.read_spreadsheet(
+            data, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS, error=OrgImportError, too_many=TOO_MANY
+        )
+    return tabular.read_csv_rows(
+        data, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS, error=OrgImportError, too_many=TOO_MANY, empty=EMPTY
+    )
 
 
 # --- checking ----------------------------------------------------------------------
@@ -330,7 +247,7 @@ def validate_rows(table: Sequence[Sequence[str]]) -> list[OrgRow]:
             )
         )
         if len(rows) > MAX_ROWS:
-            raise OrgImportError(f"행이 너무 많습니다. 한 번에 {MAX_ROWS:,}개 부서까지 가져올 수 있습니다.")
+            raise OrgImportError(TOO_MANY)
     if errors:
         raise OrgImportError(f"{len({e.row for e in errors})}개 행에 오류가 있어 아무것도 저장하지 않았습니다.", errors)
     if not rows:

@@ -13,14 +13,14 @@ saves nothing when there is any error.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+from hwallyu.core import tabular
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 500
@@ -83,6 +83,12 @@ DIRECTION_VALUES = {"상향": "rising", "하향": "falling", "↑": "rising", "�
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Tried strictly in this order; a file in neither is refused.
+CSV_ENCODINGS = ("utf-8-sig", "cp949")
+
+EMPTY = "파일이 비어 있습니다. XLSX 또는 CSV 파일을 선택하세요."
+NOT_TEXT = "CSV 파일이 아닙니다(글자가 아닌 내용이 들어 있습니다). XLSX 또는 CSV 파일을 올리세요."
+TOO_MANY = f"행이 너무 많습니다. 한 번에 {MAX_ROWS}행까지 가져올 수 있습니다."
 
 
 @dataclass(frozen=True)
@@ -144,90 +150,24 @@ class PeerRow:
 def read_table(data: bytes, filename: str = "") -> list[list[str]]:
     """The file's rows as text cells, whatever its format."""
     if not data:
-        raise ImportFileError("파일이 비어 있습니다. XLSX 또는 CSV 파일을 선택하세요.")
+        raise ImportFileError(EMPTY)
     if len(data) > MAX_BYTES:
         raise ImportFileError(f"파일이 너무 큽니다. {MAX_BYTES // (1024 * 1024)}MB 이하의 파일을 올리세요.")
     name = (filename or "").lower()
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or name.endswith(SPREADSHEET_EXTENSIONS):
-        return read_spreadsheet(data)
-    return read_csv(data)
-
-
-def read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data:
-        raise ImportFileError("CSV 파일이 아닙니다(글자가 아닌 내용이 들어 있습니다). XLSX 또는 CSV 파일을 올리세요.")
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError("파일의 글자 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주세요.")
-    if not text.strip():
-        raise ImportFileError("파일이 비어 있습니다. XLSX 또는 CSV 파일을 선택하세요.")
-    first_line = text.lstrip().splitlines()[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    rows: list[list[str]] = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append([clean(c) for c in row])
-            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise ImportFileError(f"행이 너무 많습니다. 한 번에 {MAX_ROWS}행까지 가져올 수 있습니다.")
-    except csv.Error as exc:
-        raise ImportFileError(
-            f"CSV 파일을 읽을 수 없습니다({len(rows) + 1}행 부근): 형식이 올바르지 않습니다."
-        ) from exc
-    return rows
-
-
-def read_spreadsheet(data: bytes) -> list[list[str]]:
-    """The first visible sheet, with row numbers kept as in the sheet."""
-    import python_calamine
-
-    broken = "엑셀 파일을 열 수 없습니다. 파일이 손상되었거나 암호가 걸려 있습니다. XLSX로 다시 저장해 주세요."
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        visible = [
-            i
-            for i, meta in enumerate(workbook.sheets_metadata)
-            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-            and meta.visible == python_calamine.SheetVisibleEnum.Visible
-        ]
-        if not visible:
-            raise ImportFileError("엑셀 파일에 읽을 수 있는 시트가 없습니다.")
-        sheet = workbook.get_sheet_by_index(visible[0])
-        raw = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS + HEADER_SEARCH_ROWS + 1)
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError(broken) from exc
-    except BaseException as exc:
-        # A malformed file can make the Rust reader panic (PanicException derives from BaseException).
-        if type(exc).__name__ == "PanicException":
-            raise ImportFileError(broken) from exc
-        raise
-    if len(raw) > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise ImportFileError(f"행이 너무 많습니다. 한 번에 {MAX_ROWS}행까지 가져올 수 있습니다.")
-    return [[cell_text(c) for c in row] for row in raw]
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return clean(str(value))
-
-
-def clean(value: str) -> str:
-    # Cells copied from documents carry non-breaking spaces, zero-width marks and line breaks.
-    value = value.replace("\ufeff", "").replace("\u200b", "").replace("\xa0", " ")
-    return re.sub(r"\s+", " ", value).strip()
+        return tabular.read_spreadsheet(
+            data, max_rows=MAX_ROWS + HEADER_SEARCH_ROWS, error=ImportFileError, too_many=TOO_MANY, collapse_spaces=True
+        )
+    return tabular.read_csv_rows(
+        data,
+        max_rows=MAX_ROWS + HEADER_SEARCH_ROWS,
+        error=ImportFileError,
+        too_many=TOO_MANY,
+        empty=EMPTY,
+        not_text=NOT_TEXT,
+        encodings=CSV_ENCODINGS,
+        collapse_spaces=True,
+    )
 
 
 # --- shared checks ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ The file is streamed row by row and never read whole into Python memory:
 
 * CSV is decoded incrementally through a byte-counting reader (progress = bytes read ÷ size);
   the encoding is detected by charset-normalizer on the first 64 KiB.
-* XLSX rows come from python-calamine's row iterator (progress = rows read ÷ sheet height).
+* XLSX rows come from openpyxl's read-only (streaming) reader (progress = rows read ÷ sheet height).
 
 Valid rows go in batches into a staging table (``RegisterStaging``), each batch committed with
 the import's progress row, so the page's progress bar moves and a crashed worker resumes after the
@@ -446,23 +446,29 @@ def open_csv(path: Path) -> Source:
 
 
 def open_xlsx(path: Path) -> Source:
-    from python_calamine import CalamineError, CalamineWorkbook
+    # openpyxl's read-only mode parses the sheet's XML as a stream, so a million-row export is
+    # read row by row without holding the sheet in memory (calamine would load the whole range).
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-    except (CalamineError, OSError, ValueError) as exc:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        height = sheet.max_row
+    except (InvalidFileException, zipfile.BadZipFile, OSError, ValueError, KeyError, IndexError) as exc:
         raise ImportFailed(f"엑셀 파일을 열 수 없습니다: {exc}") from exc
     state = {"rows": 0}
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, values in enumerate(sheet.iter_rows(), start=1):
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             state["rows"] = number
-            yield number, values
+            yield number, list(values)
 
     iterator = rows()
     _, header = _find_header(iterator)
-    return Source(iterator, header, "xlsx", lambda: state["rows"], sheet.height, workbook.close)
+    return Source(iterator, header, "xlsx", lambda: state["rows"], height, workbook.close)
 
 
 def open_source(path: Path, filename: str) -> Source:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -22,6 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
         parser.add_argument("--no-demo", action="store_true", help="새 데이터베이스에도 데모 데이터를 넣지 않습니다.")
 
+    @staticmethod
+    def _local_bizmessage_port() -> int | None:
+        config = settings.HWALLYU_BIZMESSAGE
+        if config.get("BACKEND") != "http":
+            return None
+        url = urlsplit(str(config.get("BASE_URL", "")))
+        if url.hostname not in ("127.0.0.1", "localhost"):
+            return None
+        return url.port or 80
+
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         is_new = "org_department" not in connection.introspection.table_names()
         call_command("migrate", interactive=False, verbosity=0)
@@ -36,6 +47,15 @@ class Command(BaseCommand):
             subprocess.Popen([*exe, "scheduler"], env=env),
             subprocess.Popen([*exe, "runserver", f"{host}:{port}", "--noreload"], env=env),
         ]
+        fake_port = self._local_bizmessage_port()
+        if fake_port is not None:
+            # BIZMESSAGE_BACKEND=http with a loopback address: start the local stand-in provider,
+            # which posts delivery results back to our signed webhook.
+            webhook = f"http://{host}:{port}/api/v1/bizmessage/webhook"
+            procs.append(
+                subprocess.Popen([*exe, "fake_bizmessage", "--port", str(fake_port), "--webhook-url", webhook], env=env)
+            )
+            self.stdout.write(f"로컬 알림톡·문자 발송 시험 서버: 127.0.0.1:{fake_port}")
         self.stdout.write(
             self.style.SUCCESS(f"\n환류가 http://{host}:{port}/ 에서 실행 중입니다 (작업 워커·스케줄러 포함).")
         )
