@@ -27,9 +27,9 @@ def _chain(org, n=5):
 
 def _raw_update_after(event_id, value):
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    json_param = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET after = {placeholder} WHERE id = %s", [json.dumps(value), event_id])
+        cursor.execute(f"UPDATE {table} SET after = {json_param} WHERE id = %s", [json.dumps(value), event_id])
 
 
 def _raw_delete(event_id):
