@@ -162,3 +162,15 @@ def test_anonymous_404_sets_no_cookie(client):
     assert response.status_code == 404
     assert "페이지를 찾을 수 없습니다" in response.content.decode()
     assert not response.cookies
+
+
+@pytest.mark.django_db
+def test_year_pages_mark_their_yearless_menu_entry_current(client, org):
+    from hwallyu.workplan import services as workplan_services
+
+    workplan_services.plan_create(year=2024, actor=org.planner)
+    client.force_login(org.planner)
+    html = client.get("/workplan/2024/budget/").content.decode()
+    current = [line for line in html.splitlines() if 'aria-current="page"' in line and "lnb-link" in line]
+    assert len(current) == 1
+    assert "사업비 조서" in current[0]

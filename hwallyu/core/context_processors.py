@@ -20,8 +20,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     # Only the entry with the longest URL that prefixes the path is current, so
     # "/directives/inbox/" marks 우리 부서 지시사항, not also 지시사항 목록 ("/directives/").
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    named = [i["url"] for s in nav for i in s["items"] if view_name and view_name in i["also"]]
     matches = [i["url"] for s in nav for i in s["items"] if i["url"] not in ("/", "#") and path.startswith(i["url"])]
-    current = max(matches, key=len) if matches else None
+    current = named[0] if named else (max(matches, key=len) if matches else None)
     for section in nav:
         for item in section["items"]:
             item["active"] = item["url"] == current

@@ -18,6 +18,9 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in user
+    # URL names (namespace:name) of pages this entry stands for when its own URL is not a
+    # prefix of theirs, e.g. a year-less menu link for the year's pages.
+    also: frozenset[str] = frozenset()
 
     def url(self) -> str:
         try:
@@ -66,7 +69,7 @@ def sections_for(role: str | None) -> list[dict[str, Any]]:
                 {
                     "key": section.key,
                     "label": section.label,
-                    "items": [{"label": i.label, "url": i.url()} for i in items],
+                    "items": [{"label": i.label, "url": i.url(), "also": i.also} for i in items],
                 }
             )
     return result

@@ -21,10 +21,28 @@ class WorkplanConfig(AppConfig):
             20,
             [
                 NavItem("주요업무계획", "workplan:index"),
-                NavItem("사업 목록", "workplan:current_projects"),
-                NavItem("월별 추진계획", "workplan:current_schedule"),
-                NavItem("사업비 조서", "workplan:current_budget"),
-                NavItem("추진상황 보고", "workplan:current_report"),
+                NavItem(
+                    "사업 목록",
+                    "workplan:current_projects",
+                    also=frozenset(
+                        {"workplan:projects", "workplan:project", "workplan:project_create", "workplan:project_edit"}
+                    ),
+                ),
+                NavItem("월별 추진계획", "workplan:current_schedule", also=frozenset({"workplan:schedule"})),
+                NavItem(
+                    "사업비 조서",
+                    "workplan:current_budget",
+                    also=frozenset(
+                        {
+                            "workplan:budget",
+                            "workplan:budget_import",
+                            "workplan:budget_line_create",
+                            "workplan:budget_line_edit",
+                            "workplan:budget_execution",
+                        }
+                    ),
+                ),
+                NavItem("추진상황 보고", "workplan:current_report", also=frozenset({"workplan:report"})),
                 NavItem("계획 가져오기", "workplan:plan_import", roles=office),
             ],
         )
