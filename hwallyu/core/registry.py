@@ -38,3 +38,30 @@ def register_periodic(name: str, task: Any, *, every_seconds: int) -> None:
 
 def periodic_jobs() -> list[PeriodicJob]:
     return sorted(_periodic.values(), key=lambda j: j.name)
+
+
+# --- benchmark data -----------------------------------------------------------------
+@dataclass(frozen=True)
+class BenchModule:
+    name: str
+    generate: Callable[[Any], None]  # generate(ctx: core.benchdata.BenchContext) fills the module's own tables
+    pages: Callable[[], list[Any]] | None  # pages() -> list[core.benchdata.BenchPage] to time, on a filled database
+    order: int
+
+
+_bench_modules: dict[str, BenchModule] = {}
+
+
+def register_bench(
+    name: str,
+    generate: Callable[[Any], None],
+    *,
+    pages: Callable[[], list[Any]] | None = None,
+    order: int = 100,
+) -> None:
+    """Register a module's benchmark-data generator and the pages the benchmark suite times."""
+    _bench_modules[name] = BenchModule(name, generate, pages, order)
+
+
+def bench_modules() -> list[BenchModule]:
+    return sorted(_bench_modules.values(), key=lambda m: (m.order, m.name))

@@ -8,8 +8,8 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo
-        from hwallyu.org import dashboard, demo
+        from hwallyu.core.registry import register_bench, register_demo
+        from hwallyu.org import bench, dashboard, demo
         from hwallyu.org.models import Role
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -28,3 +28,4 @@ class OrgConfig(AppConfig):
         )
         register_dashboard("조직", dashboard.cards, order=80)
         register_demo("조직", demo.load, order=10)
+        register_bench("조직", bench.generate, pages=bench.pages, order=10)
