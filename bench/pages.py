@@ -11,25 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hwallyu.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+import common
 
 
 def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int = 2) -> list[dict[str, Any]]:
@@ -50,7 +37,7 @@ def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int
         for page in module.pages():
             client = clients.get(page.role)
             if client is None:
-                client = clients[page.role] = Client()
+                client = clients[page.role] = Client(raise_request_exception=False)
                 client.force_login(users[BENCH_ACCOUNTS[page.role]])
             statuses = set()
             for _ in range(warmup):
@@ -75,11 +62,29 @@ def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int
                     "queries": queries,
                     "bytes": len(response.content),
                     "p50_ms": round(statistics.median(times), 2) if times else None,
-                    "p95_ms": round(percentile(times, 0.95), 2) if times else None,
+                    "p95_ms": round(common.percentile(times, 0.95), 2) if times else None,
                     "max_ms": round(max(times), 2) if times else None,
                 }
             )
     return results
+
+
+def show_queries(path: str, role: str = "planning") -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from hwallyu.core.benchdata import BENCH_ACCOUNTS
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=BENCH_ACCOUNTS[role]))
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    print(f"HTTP {response.status_code}, {len(captured.captured_queries)} queries")
+    for q in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+        print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:400]}")
 
 
 def main() -> None:
@@ -87,12 +92,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--module", action="append", help="only this module (its registered Korean name)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--quiet", action="store_true", help="no table on stdout (with --json)")
+    parser.add_argument("--queries", metavar="PATH", help="print the SQL of one page (as planning) with each time")
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    common.setup()
+    if args.queries:
+        show_queries(args.queries)
+        return
     results = measure_pages(repeats=args.repeats, modules=args.module)
-    for r in results:
+    for r in [] if args.quiet else results:
         flag = "" if r["status"] == [200] else f"  !! HTTP {r['status']}"
         print(
             f"{r['module']:<8} {r['label']:<24} q={r['queries']:>3} p50={r['p50_ms']:>7} p95={r['p95_ms']:>7} ms"

@@ -8,8 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core import signals  # noqa: F401
+        from hwallyu.core import bench
         from hwallyu.core.navigation import NavItem, register_section
+        from hwallyu.core.registry import register_bench
         from hwallyu.org.models import Role
+
+        register_bench("공통", bench.generate, pages=bench.pages, order=900)
 
         register_section(
             "settings",

@@ -51,6 +51,10 @@ class WorkCalendar:
     _holidays: holidays.HolidayBase = field(default_factory=lambda: holidays.KR(language="ko"), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _day_cache: dict[dt.date, bool] = field(default_factory=dict, repr=False)
+    _per_day: dt.timedelta = field(default=dt.timedelta(0), init=False, repr=False)
+    _bounds_cache: dict[dt.date, tuple[tuple[dt.datetime, dt.datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if not self.blocks:
@@ -63,6 +67,11 @@ class WorkCalendar:
                 raise CalendarError("근무 시간대가 겹치거나 순서가 어긋났습니다.")
             previous_end = end
         self.closed_dates = frozenset(self.closed_dates)
+        self.blocks = tuple(self.blocks)
+        per_day = dt.timedelta()
+        for start, end in self.blocks:
+            per_day += dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
+        self._per_day = per_day  # computed once: deadline() needs it on every call
 
     # --- days ---------------------------------------------------------------
     def holiday_name(self, day: dt.date) -> str | None:
@@ -102,10 +111,7 @@ class WorkCalendar:
     # --- times --------------------------------------------------------------
     @property
     def hours_per_day(self) -> dt.timedelta:
-        total = dt.timedelta()
-        for start, end in self.blocks:
-            total += dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
-        return total
+        return self._per_day
 
     def _local(self, moment: dt.datetime) -> dt.datetime:
         if moment.tzinfo is None:
@@ -115,8 +121,16 @@ class WorkCalendar:
     def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
         return dt.datetime.combine(day, time, tzinfo=self.tz)
 
+    def _bounds(self, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+        """The day's working blocks as aware datetimes (cached: deadlines ask for the same days again and again)."""
+        bounds = self._bounds_cache.get(day)
+        if bounds is None:
+            bounds = tuple((self._at(day, start), self._at(day, end)) for start, end in self.blocks)
+            self._bounds_cache[day] = bounds
+        return bounds
+
     def close_of(self, day: dt.date) -> dt.datetime:
-        return self._at(day, self.blocks[-1][1])
+        return self._bounds(day)[-1][1]
 
     def is_working_time(self, moment: dt.datetime) -> bool:
         """True when ``moment`` lies inside a working block (ends included)."""
@@ -136,13 +150,12 @@ class WorkCalendar:
         day = cursor.date()
         for _ in range(_MAX_SCAN_DAYS * 2):
             if self.is_working_day(day):
-                day_start = self._at(day, self.blocks[0][0])
+                bounds = self._bounds(day)
                 # A whole untouched day is consumed in one step.
-                if cursor <= day_start and remaining > per_day:
+                if cursor <= bounds[0][0] and remaining > per_day:
                     remaining -= per_day
                 else:
-                    for block_start, block_end in self.blocks:
-                        bs, be = self._at(day, block_start), self._at(day, block_end)
+                    for bs, be in bounds:
                         if cursor >= be:
                             continue
                         begin = max(cursor, bs)

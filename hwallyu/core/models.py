@@ -88,7 +88,13 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-id"]
         verbose_name = "감사 기록"
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # The audit page filters by one of these and shows the newest first.
+            models.Index(fields=["action", "at"], name="audit_action_at_idx"),
+            models.Index(fields=["department_id", "at"], name="audit_dept_at_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"

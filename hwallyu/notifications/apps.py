@@ -8,9 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_section
-        from hwallyu.core.registry import register_periodic
+        from hwallyu.core.registry import register_bench, register_periodic
+        from hwallyu.notifications import bench
         from hwallyu.notifications.tasks import deliver_outbox, release_stuck_messages
 
+        register_bench("알림", bench.generate, pages=bench.pages, order=20)
         register_periodic("outbox.deliver", deliver_outbox, every_seconds=30)
         register_periodic("outbox.release_stuck", release_stuck_messages, every_seconds=5 * 60)
         from hwallyu.notifications.channels.tasks import deliver_citizen_messages, poll_delivery_results
