@@ -71,5 +71,14 @@ typecheck: test-deps
 migrations-check: deps
 	HWALLYU_TESTING=1 $(BIN)/hwallyu makemigrations --check --dry-run
 
+## make bench: the benchmark suite at small + large on SQLite and PostgreSQL (BENCH_PG_URL); updates README
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: deps
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py --db sqlite --db postgres --update-readme $(BENCH_ARGS)
+
+## make bench-smoke: every benchmark at tiny + small on SQLite; checks query counts and that all run (CI)
+bench-smoke: deps
+	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules hwallyu/static/vendor var/static

@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--module", action="append", help="only this module (its registered Korean name)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--quiet", action="store_true", help="no table on stdout (with --json)")
     parser.add_argument("--queries", metavar="PATH", help="print the SQL of one page (as planning) with each time")
     args = parser.parse_args()
@@ -99,7 +100,7 @@ def main() -> None:
     if args.queries:
         show_queries(args.queries)
         return
-    results = measure_pages(repeats=args.repeats, modules=args.module)
+    results = measure_pages(repeats=args.repeats, modules=args.module, warmup=args.warmup)
     for r in [] if args.quiet else results:
         flag = "" if r["status"] == [200] else f"  !! HTTP {r['status']}"
         print(

@@ -35,6 +35,9 @@ PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/postgres"
 FULL = {
     "scales": ["small", "large"],
     "page_repeats": {"small": 5, "large": 20},
+    "page_warmup": 2,
+    "documents": ["--repeats", "3"],
+    "server": [],
     "import_rows": 1_000_000,
     "invitations": 100_000,
     "deadlines": 1_000_000,
@@ -43,12 +46,15 @@ FULL = {
 }
 SMOKE = {
     "scales": ["tiny", "small"],
-    "page_repeats": {"tiny": 1, "small": 1},
+    "page_repeats": {"tiny": 0, "small": 0},
+    "page_warmup": 1,
+    "documents": ["--repeats", "1"],
+    "server": ["--workers", "2", "--threads", "4"],
     "import_rows": 5_000,
     "invitations": 2_000,
     "deadlines": 20_000,
     "answer_seconds": 2,
-    "load": ["--users", "5", "--duration", "6", "--baseline-duration", "2", "--think", "0.2", "0.5"],
+    "load": ["--users", "5", "--duration", "5", "--baseline-duration", "2", "--think", "0.2", "0.5"],
 }
 
 # Targets from issue 10 (the 2-core machine): reported beside each figure, never changed to fit.
@@ -90,7 +96,10 @@ class Database:
         else:
             self.env.pop("DATABASE_URL", None)
 
-    def create(self) -> None:
+    def create(self, template: Path | None = None) -> None:
+        """An empty, migrated database (SQLite: a copy of ``template`` when given, to migrate only once)."""
+        if self.kind == "sqlite" and template is not None and template.exists():
+            shutil.copy(template, Path(self.env["HWALLYU_VAR_DIR"]) / "hwallyu.sqlite3")
         if self.kind == "postgres":
             self._psql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
             self._psql(f"CREATE DATABASE {self.name}")
@@ -161,9 +170,13 @@ def run_db(kind: str, plan: dict[str, Any], workdir: Path, pg_url: str, only: se
     if kind == "postgres":
         report["machine"]["postgres"] = postgres_version(pg_url)
     databases = []
+    template = workdir / "migrated.sqlite3"
     for scale in plan["scales"]:
         db = Database(kind, scale, workdir, pg_url)
-        db.create()
+        db.create(template)
+        if kind == "sqlite" and not template.exists():
+            db.run([*HWALLYU, "migrate", "--verbosity", "0"], label="sqlite: migrate (once; copied for each scale)")
+            shutil.copy(Path(db.env["HWALLYU_VAR_DIR"]) / "hwallyu.sqlite3", template)
         databases.append(db)
         seconds = db.run([*HWALLYU, "bench_data", "--scale", scale], label=f"{kind}: bench_data --scale {scale}")
         entry: dict[str, Any] = {"dataset_seconds": round(seconds, 1)}
@@ -171,7 +184,10 @@ def run_db(kind: str, plan: dict[str, Any], workdir: Path, pg_url: str, only: se
             out = workdir / f"pages-{kind}-{scale}.json"
             repeats = plan["page_repeats"][scale]
             db.run(
-                [PYTHON, str(ROOT / "bench" / "pages.py"), "--repeats", str(repeats), "--json", str(out), "--quiet"],
+                [
+                    *(PYTHON, str(ROOT / "bench" / "pages.py"), "--repeats", str(repeats), "--json", str(out)),
+                    *("--warmup", str(plan["page_warmup"]), "--quiet"),
+                ],
                 label=f"{kind}/{scale}: pages ×{repeats}",
             )
             entry["pages"] = json.loads(out.read_text(encoding="utf-8"))
@@ -182,10 +198,10 @@ def run_db(kind: str, plan: dict[str, Any], workdir: Path, pg_url: str, only: se
     surveys_args = ["--rows", str(plan["import_rows"]), "--invitations", str(plan["invitations"])]
     steps = [
         ("deadlines", "bench_calendar.py", ["--count", str(plan["deadlines"])]),
-        ("documents", "bench_documents.py", []),
+        ("documents", "bench_documents.py", plan["documents"]),
         ("surveys", "bench_surveys.py", surveys_args),
-        ("answer_post", "bench_answer.py", ["--seconds", str(plan["answer_seconds"])]),
-        ("load", "bench_load.py", plan["load"]),
+        ("answer_post", "bench_answer.py", ["--seconds", str(plan["answer_seconds"]), *plan["server"]]),
+        ("load", "bench_load.py", [*plan["load"], *plan["server"]]),
     ]
     for name, script, args in steps:
         if only is not None and name not in only:
