@@ -20,6 +20,8 @@ import common
 
 
 def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int = 2) -> list[dict[str, Any]]:
+    import gc
+
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -28,6 +30,7 @@ def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int
     from hwallyu.core.benchdata import BENCH_ACCOUNTS
     from hwallyu.core.registry import bench_modules
 
+    gc.freeze()  # as hwallyu/wsgi.py does after start-up
     users = {u.username: u for u in get_user_model().objects.filter(username__in=BENCH_ACCOUNTS.values())}
     clients: dict[str, Client] = {}
     results = []

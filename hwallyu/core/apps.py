@@ -7,12 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = "핵심"
 
     def ready(self) -> None:
-        from hwallyu.core import signals  # noqa: F401
-        from hwallyu.core import bench
+        from hwallyu.core import (
+            bench,
+            signals,  # noqa: F401
+        )
         from hwallyu.core.navigation import NavItem, register_section
         from hwallyu.core.registry import register_bench
         from hwallyu.org.models import Role
 
+        register_bench("업무 달력", bench.generate_closures, order=12)
         register_bench("공통", bench.generate, pages=bench.pages, order=900)
 
         register_section(

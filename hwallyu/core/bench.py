@@ -28,14 +28,27 @@ ACTIONS = [
 ]
 
 
+def generate_closures(ctx: BenchContext) -> None:
+    """The city's own closures, before any module computes a deadline (order 12)."""
+    from hwallyu.core.calendar import reset_calendar_cache
+
+    Closure.objects.bulk_create(
+        [
+            Closure(date=dt.date(year, 5, 2), name="시 개청 기념 휴무")
+            for year in ctx.years
+            if dt.date(year, 5, 2).weekday() < 5
+        ]
+    )
+    reset_calendar_cache()
+
+
 def generate(ctx: BenchContext) -> None:
     rng = ctx.rng("core")
-    Closure.objects.bulk_create(
-        [Closure(date=dt.date(year, 5, 2), name="시 개청 기념 휴무") for year in ctx.years if dt.date(year, 5, 2).weekday() < 5]
-    )
     from hwallyu.org.selectors import people
 
-    staff = list(people().values_list("user_id", "user__username", "user__first_name", "department_id", "department__name"))
+    staff = list(
+        people().values_list("user_id", "user__username", "user__first_name", "department_id", "department__name")
+    )
     head = AuditChainHead.objects.filter(pk=1).first()
     prev = head.last_hash if head else GENESIS
     count = head.count if head else 0
@@ -81,5 +94,3 @@ def pages() -> list[BenchPage]:
         BenchPage("감사 기록", reverse("core:audit")),
         BenchPage("감사 기록(검색)", reverse("core:audit") + "?action=directive.report"),
     ]
-
-

@@ -8,9 +8,9 @@ class DirectivesConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo, register_periodic
+        from hwallyu.core.registry import register_bench, register_demo, register_periodic
         from hwallyu.core.signals import calendar_changed
-        from hwallyu.directives import demo, tasks
+        from hwallyu.directives import bench, demo, tasks
         from hwallyu.directives.views import dashboard_cards
         from hwallyu.org.models import Role
 
@@ -32,6 +32,7 @@ class DirectivesConfig(AppConfig):
         )
         register_dashboard("지시사항", dashboard_cards, order=10)
         register_demo("지시사항", demo.load, order=30)
+        register_bench("지시사항", bench.generate, pages=bench.pages, order=20)
         register_periodic("directives.reminders", tasks.sweep_directive_reminders, every_seconds=300)
         calendar_changed.connect(_on_calendar_changed, dispatch_uid="directives.recompute_due")
 

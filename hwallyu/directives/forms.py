@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from hwallyu.core.calendar import SEOUL
+from hwallyu.core.widgets import QuickSelect
 from hwallyu.directives.models import FINAL_STATES, DirectiveScheme, Kind, ReportKind, State
 from hwallyu.org.selectors import departments
 
@@ -223,17 +224,21 @@ class SchemeForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label="연도", required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(label="연도", required=False, coerce=int, empty_value=None, widget=QuickSelect)
     quarter = forms.TypedChoiceField(
         label="분기",
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "전체")] + [(q, f"{q}분기") for q in range(1, 5)],
+        widget=QuickSelect,
     )
-    department = forms.ChoiceField(label="부서", required=False)
+    department = forms.ChoiceField(label="부서", required=False, widget=QuickSelect)
     state = forms.ChoiceField(
-        label="상태", required=False, choices=[("", "전체"), ("open", "미종결 전체"), *State.choices]
+        label="상태",
+        required=False,
+        choices=[("", "전체"), ("open", "미종결 전체"), *State.choices],
+        widget=QuickSelect,
     )
     overdue = forms.BooleanField(label="기한 경과만", required=False)
     q = forms.CharField(label="검색어", required=False, max_length=100)

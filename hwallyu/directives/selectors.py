@@ -14,11 +14,12 @@ from hwallyu.directives.models import (
     AssignmentRole,
     Directive,
     DirectiveAssignment,
+    DirectiveCounter,
     DirectiveReport,
     Kind,
     State,
 )
-from hwallyu.directives.policies import directive_policy
+from hwallyu.directives.policies import assigned_to, directive_policy
 from hwallyu.org.selectors import department_by_code, department_of
 
 
@@ -29,7 +30,8 @@ def overdue_q(now: dt.datetime) -> Q:
         state__in=OPEN_STATES, shared_at__isnull=False, first_reported_at__isnull=True, first_report_due_at__lt=now
     )
     result = Q(state__in=OPEN_STATES, kind=Kind.ORDER, result_reported_at__isnull=True, result_due_at__lt=now)
-    return share | first | result
+    # Every branch is of an open directive; saying so up front lets the state index skip the closed years.
+    return Q(state__in=OPEN_STATES) & (share | first | result)
 
 
 def due_on_q(start: dt.datetime, end: dt.datetime) -> Q:
@@ -49,7 +51,7 @@ def due_on_q(start: dt.datetime, end: dt.datetime) -> Q:
         result_due_at__gte=start,
         result_due_at__lt=end,
     )
-    return share | first | result
+    return Q(state__in=OPEN_STATES) & (share | first | result)
 
 
 @dataclass
@@ -69,7 +71,7 @@ def filter_directives(qs: QuerySet[Directive], filters: ListFilters, *, now: dt.
         qs = qs.filter(quarter=filters.quarter)
     if filters.department:
         department = department_by_code(filters.department)
-        qs = qs.filter(assignments__department=department) if department else qs.none()
+        qs = qs.filter(assigned_to(department)) if department else qs.none()
     if filters.state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif filters.state:
@@ -98,9 +100,10 @@ def department_inbox(user: Any) -> QuerySet[Directive]:
     if department is None:
         return Directive.objects.none()
     own = DirectiveAssignment.objects.filter(department=department).select_related("acknowledged_by")
+    # The department roles' scope is already "assigned to the department and shared".
     return (
         directive_policy.scope(user, Directive.objects.select_related("lead_department"))
-        .filter(assignments__department=department, shared_at__isnull=False)
+        .filter(shared_at__isnull=False)
         .prefetch_related(Prefetch("assignments", queryset=own, to_attr="own_assignments"))
         .order_by(F("closed_at").asc(nulls_first=True), F("first_report_due_at").asc(nulls_last=True), "-seq")
     )
@@ -134,7 +137,8 @@ def dashboard_counts(user: Any, *, now: dt.datetime | None = None) -> dict[str, 
     local_today = timezone.localtime(moment).date()
     start = timezone.make_aware(dt.datetime.combine(local_today, dt.time.min))
     end = start + dt.timedelta(days=1)
-    qs = directive_policy.scope(user)
+    # Every count is of open directives: counting only those lets the state index skip the closed years.
+    qs = directive_policy.scope(user).filter(state__in=OPEN_STATES)
     return qs.aggregate(
         open=Count("id", filter=Q(state__in=OPEN_STATES)),
         overdue=Count("id", filter=overdue_q(moment)),
@@ -143,7 +147,8 @@ def dashboard_counts(user: Any, *, now: dt.datetime | None = None) -> dict[str, 
 
 
 def year_choices() -> list[int]:
-    years = set(Directive.objects.order_by().values_list("year", flat=True).distinct())
+    """The years that have directives (each has its number counter row), and this year."""
+    years = set(DirectiveCounter.objects.filter(last__gt=0).values_list("year", flat=True))
     years.add(timezone.localtime().year)
     return sorted(years, reverse=True)
 

@@ -82,7 +82,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(
         request.GET or None,
         years=selectors.year_choices(),
-        department_choices=[(d.code, d.name) for d in departments(active_only=True)],
+        department_choices=list(departments(active_only=True).values_list("code", "name")),
     )
     now = timezone.now()
     qs = selectors.directive_list(request.user, _filters(form), now=now)
@@ -502,7 +502,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
-    existing = {r.quarter: r for r in reviews.QuarterlyReview.objects.filter(year=year)}
+    # The frozen figures are not shown here; each snapshot holds the year's item lists (about a megabyte).
+    existing = {r.quarter: r for r in reviews.QuarterlyReview.objects.filter(year=year).defer("snapshot")}
     now = timezone.now()
     quarters = [
         {"quarter": q, "review": existing.get(q), "ended": now >= reviews.quarter_end(year, q)} for q in range(1, 5)
@@ -526,6 +527,17 @@ def _review_args(year: int, quarter: int) -> None:
         raise Http404(exc.message) from exc
 
 
+def _item_page(request: HttpRequest, items: Any, param: str) -> dict[str, Any]:
+    """One page of a review's item list, paged by the query parameter ``param`` (the page has two lists)."""
+    params = request.GET.copy()
+    params.pop(param, None)
+    return {
+        "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get(param)),
+        "param": param,
+        "query_string": params.urlencode(),
+    }
+
+
 @login_required
 def review_detail(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
     directive_policy.check(request.user, "review_view")
@@ -541,7 +553,7 @@ def review_detail(request: HttpRequest, year: int, quarter: int) -> HttpResponse
             else:
                 messages.success(request, f"{year}년 {quarter}분기 점검을 승인했습니다. 수치가 확정되었습니다.")
                 return redirect("directives:review", year=year, quarter=quarter)
-    review, data = reviews.review_data(year, quarter)
+    review, data = reviews.review_data(year, quarter, paged_items=True)
     now = timezone.now()
     return render(
         request,
@@ -549,6 +561,9 @@ def review_detail(request: HttpRequest, year: int, quarter: int) -> HttpResponse
         {
             "review": review,
             "data": data,
+            # The item lists run to thousands in a large city: a page at a time here, all of them in the report.
+            "open_page": _item_page(request, data["open_items"], "open_page"),
+            "late_page": _item_page(request, data["late_items"], "late_page"),
             "form": form,
             "can_approve": directive_policy.can(request.user, "review_approve")
             and not (review and review.is_frozen)

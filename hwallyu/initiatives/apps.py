@@ -8,8 +8,8 @@ class InitiativesConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo, register_periodic
-        from hwallyu.initiatives import demo
+        from hwallyu.core.registry import register_bench, register_demo, register_periodic
+        from hwallyu.initiatives import bench, demo
         from hwallyu.initiatives.dashboard import dashboard_cards
         from hwallyu.initiatives.tasks import milestone_reminder_sweep
         from hwallyu.org.models import Role
@@ -27,4 +27,5 @@ class InitiativesConfig(AppConfig):
         )
         register_dashboard("전략사업", dashboard_cards, order=35)
         register_demo("전략사업", demo.load, order=80)
+        register_bench("전략사업", bench.generate, pages=bench.pages, order=80)
         register_periodic("initiatives.reminders", milestone_reminder_sweep, every_seconds=3600)

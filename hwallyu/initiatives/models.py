@@ -494,6 +494,7 @@ class TrendEntry(models.Model):
     class Meta:
         ordering = ["-recorded_on", "-id"]
         verbose_name = "동향"
+        indexes = [models.Index(fields=["-recorded_on", "-id"], name="initiatives_trend_recent")]
 
     def __str__(self) -> str:
         return f"{self.recorded_on:%Y-%m-%d} {self.title}"

@@ -216,8 +216,15 @@ def recent_changes(qs: QuerySet[Initiative], limit: int = 10) -> list[Change]:
         url = reverse("initiatives:institution", args=[i.initiative_id, i.pk])
         changes.append(Change(i.state_on, i.initiative, f"유치 상태: {i.get_state_display()}", i.name, url))  # type: ignore[arg-type]
     through = TrendEntry.initiatives.through
+    # The latest entries first (through the date index), then their links: sorting every link of a
+    # long trend log by its entry's date was the slowest part of the portfolio.
+    latest = list(
+        TrendEntry.objects.filter(pk__in=through.objects.filter(initiative__in=qs).values("trendentry_id"))
+        .order_by("-recorded_on", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
     trend_rows = (
-        through.objects.filter(initiative__in=qs)
+        through.objects.filter(initiative__in=qs, trendentry_id__in=latest)
         .select_related("trendentry", "initiative")
         .order_by("-trendentry__recorded_on", "-trendentry_id")[:limit]
     )
@@ -403,8 +410,17 @@ def budget(initiative: Initiative) -> BudgetView:
     )
 
 
+def events_queryset(initiative: Initiative) -> QuerySet[Event]:
+    return initiative.events.order_by("starts_on", "id")
+
+
 def events(initiative: Initiative) -> list[Event]:
-    return list(initiative.events.order_by("starts_on", "id"))
+    return list(events_queryset(initiative))
+
+
+def events_before(initiative: Initiative, on: dt.date) -> int:
+    """How many events ended before ``on`` (the events list opens on the page with today's)."""
+    return initiative.events.filter(starts_on__lt=on).filter(Q(ends_on__isnull=True) | Q(ends_on__lt=on)).count()
 
 
 def upcoming_events(initiative: Initiative, on: dt.date, limit: int = 10) -> list[Event]:
@@ -429,16 +445,22 @@ def institution_for(initiative: Initiative, institution_id: int) -> InstitutionT
     )
 
 
+def document_list(initiative: Initiative) -> QuerySet[Document]:
+    return initiative.documents.select_related(
+        "milestone", "partner", "criterion", "event", "institution", "uploaded_by"
+    ).order_by("-uploaded_at", "-id")
+
+
 def documents(initiative: Initiative) -> list[Document]:
-    return list(
-        initiative.documents.select_related(
-            "milestone", "partner", "criterion", "event", "institution", "uploaded_by"
-        ).order_by("-uploaded_at", "-id")
-    )
+    return list(document_list(initiative))
+
+
+def initiative_trend_list(initiative: Initiative) -> QuerySet[TrendEntry]:
+    return initiative.trends.prefetch_related("initiatives").order_by("-recorded_on", "-id")
 
 
 def initiative_trends(initiative: Initiative, limit: int | None = None) -> list[TrendEntry]:
-    qs = initiative.trends.prefetch_related("initiatives").order_by("-recorded_on", "-id")
+    qs = initiative_trend_list(initiative)
     return list(qs[:limit] if limit else qs)
 
 
@@ -455,6 +477,6 @@ def trend_list(user: Any, *, tag: str = "", initiative_id: int | None = None, qu
 
 def trend_tags(user: Any) -> list[str]:
     tags: set[str] = set()
-    for value in trends.scope(user).exclude(tags="").values_list("tags", flat=True):
+    for value in trends.scope(user).exclude(tags="").order_by().values_list("tags", flat=True).distinct():
         tags.update(t for t in value.split("|") if t)
     return sorted(tags)

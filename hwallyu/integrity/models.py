@@ -198,6 +198,11 @@ class Case(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name = "청렴 상담·신고"
+        indexes = [
+            # The case list: newest first, all cases or one step, a page at a time.
+            models.Index(fields=["-received_at"], name="integrity_case_received_idx"),
+            models.Index(fields=["step", "-received_at"], name="integrity_case_step_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_at__isnull=True) | Q(due_at__gte=models.F("received_at")), name="integrity_case_due"

@@ -27,8 +27,8 @@ def dashboard_cards(user: Any) -> Iterable[Any]:
 
 def register() -> None:
     from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-    from hwallyu.core.registry import register_demo, register_periodic
-    from hwallyu.integrity import demo, tasks
+    from hwallyu.core.registry import register_bench, register_demo, register_periodic
+    from hwallyu.integrity import bench, demo, tasks
     from hwallyu.org.models import Role
 
     audit = frozenset({Role.AUDIT})
@@ -50,5 +50,6 @@ def register() -> None:
     )
     register_dashboard("청렴", dashboard_cards, order=40)
     register_demo("청렴", demo.load, order=40)
+    register_bench("청렴", bench.generate, pages=bench.pages, order=50)
     register_periodic("integrity.retention", tasks.integrity_retention_sweep, every_seconds=6 * 3600)
     register_periodic("integrity.overdue", tasks.integrity_overdue_sweep, every_seconds=600)

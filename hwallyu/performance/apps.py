@@ -8,9 +8,9 @@ class PerformanceConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo
+        from hwallyu.core.registry import register_bench, register_demo
         from hwallyu.org.models import Role
-        from hwallyu.performance import demo
+        from hwallyu.performance import bench, demo
         from hwallyu.performance.views import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -29,3 +29,4 @@ class PerformanceConfig(AppConfig):
         )
         register_dashboard("부서 성과관리", dashboard_cards, order=50)
         register_demo("부서 성과관리", demo.load, order=60)
+        register_bench("부서 성과평가", bench.generate, pages=bench.pages, order=65)

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from hwallyu.core.forms import KoreanForm
+from hwallyu.core.widgets import QuickSelect
 from hwallyu.performance import scoring, services
 from hwallyu.performance.models import AdjustmentKind, Direction, Indicator, Kind, LinkKind, Scheme
 
@@ -292,7 +293,9 @@ class CommonTaskForm(KoreanForm):
 
 
 class AdjustmentForm(KoreanForm):
-    department = forms.TypedChoiceField(label="부서", coerce=int, error_messages={"required": "부서를 고르세요."})
+    department = forms.TypedChoiceField(
+        label="부서", coerce=int, error_messages={"required": "부서를 고르세요."}, widget=QuickSelect
+    )
     kind = forms.ChoiceField(label="구분", choices=AdjustmentKind.choices)
     points = _decimal_field("점수", min_value=Decimal("0.01"), max_value=20)
     reason = forms.CharField(label="사유", max_length=300, error_messages={"required": "사유를 입력하세요."})
@@ -317,7 +320,9 @@ class WhatIfForm(KoreanForm):
         super().__init__(*args, **kwargs)
         self.levels = {lv["label"]: Decimal(lv["points"]) for lv in levels}
         for i in range(CHANGE_ROWS):
-            field = forms.TypedChoiceField(label=f"변경 {i + 1}: 지표", coerce=int, empty_value=None, required=False)
+            field = forms.TypedChoiceField(
+                label=f"변경 {i + 1}: 지표", coerce=int, empty_value=None, required=False, widget=QuickSelect
+            )
             field.choices = [("", "선택 안 함"), *indicators]
             field.error_messages["invalid_choice"] = "목록에 있는 지표를 고르세요."
             self.fields[f"indicator_{i}"] = field

@@ -30,7 +30,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -142,9 +142,29 @@ def _canonical(value: Any) -> str:
     return str(value)
 
 
+def _as_dict(obj: Any) -> dict[str, Any]:
+    """``dataclasses.asdict`` for the flat input classes, without its deep copies (same JSON)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _department_dict(department: DepartmentInput) -> dict[str, Any]:
+    values = _as_dict(department)
+    values["indicators"] = [_as_dict(i) for i in department.indicators]
+    return values
+
+
 def input_fingerprint(rules: Rules, departments: Iterable[DepartmentInput]) -> str:
-    """A hash of everything the evaluation reads: equal inputs, equal fingerprint."""
-    payload = {"rules": asdict(rules), "departments": sorted((asdict(d) for d in departments), key=lambda d: d["code"])}
+    """A hash of everything the evaluation reads: equal inputs, equal fingerprint.
+
+    The text hashed is the JSON of ``dataclasses.asdict`` of the rules and the departments (so the
+    fingerprints of runs frozen earlier stay comparable); it is built field by field because a city's
+    hundreds of departments made the deep copies of ``asdict`` the slowest part of the results page."""
+    rules_dict = _as_dict(rules)
+    rules_dict["grades"] = [_as_dict(g) for g in rules.grades]
+    payload = {
+        "rules": rules_dict,
+        "departments": sorted((_department_dict(d) for d in departments), key=lambda d: d["code"]),
+    }
     text = json.dumps(payload, sort_keys=True, default=_canonical, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -21,6 +21,7 @@ from hwallyu.performance.models import (
     CommonTask,
     CommonTaskScore,
     CustomerScore,
+    CustomerSource,
     EvaluationRun,
     Indicator,
     IndicatorSet,
@@ -168,21 +169,44 @@ def evaluation_inputs(scheme: Scheme) -> list[scoring.DepartmentInput]:
     * the customer score is the stored one (entered, or imported from the satisfaction survey);
     * common-task points are summed over the year's tasks (a task without points counts 0);
     * bonus and penalty are the sums of the entries (capped by the scoring)."""
+    # Plain values rather than model instances: a large city reads a thousand indicators and
+    # thousands of actuals here on every results page.
     sets = list(
         IndicatorSet.objects.filter(scheme=scheme, group__isnull=False)
-        .select_related("department", "group")
         .order_by("department__code")
+        .values_list(
+            "pk",
+            "department_id",
+            "department__code",
+            "department__name",
+            "group__code",
+            "group__name",
+            "group__order",
+            "status",
+        )
     )
-    department_ids = [s.department_id for s in sets]
-    indicators: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in Indicator.objects.filter(indicator_set__in=[s.pk for s in sets]).order_by("order", "id"):
-        indicators[indicator.indicator_set_id].append(indicator)
-    latest: dict[int, Actual] = {}
-    for actual in Actual.objects.filter(indicator__indicator_set__scheme=scheme, status=ActualStatus.ACCEPTED).order_by(
-        "quarter"
+    department_ids = [s[1] for s in sets]
+    indicators: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in (
+        Indicator.objects.filter(indicator_set__scheme=scheme, indicator_set__group__isnull=False)
+        .order_by("order", "id")
+        .values_list("indicator_set_id", "pk", "name", "weight", "kind", "direction", "target", "unit")
     ):
-        latest[actual.indicator_id] = actual
-    customer = {c.department_id: c for c in CustomerScore.objects.filter(scheme=scheme)}
+        indicators[row[0]].append(row[1:])
+    latest: dict[int, tuple[int, Decimal | None, str]] = {}
+    for indicator_id, quarter, value, level in (
+        Actual.objects.filter(indicator__indicator_set__scheme=scheme, status=ActualStatus.ACCEPTED)
+        .order_by("quarter")
+        .values_list("indicator_id", "quarter", "value", "level")
+    ):
+        latest[indicator_id] = (quarter, value, level)
+    sources = dict(CustomerSource.choices)
+    customer = {
+        department_id: (score, str(sources.get(source, source)))
+        for department_id, score, source in CustomerScore.objects.filter(scheme=scheme).values_list(
+            "department_id", "score", "source"
+        )
+    }
     common_max = CommonTask.objects.filter(scheme=scheme).aggregate(total=Sum("max_points"))["total"] or scoring.ZERO
     common = dict(
         CommonTaskScore.objects.filter(task__scheme=scheme, department_id__in=department_ids)
@@ -197,45 +221,47 @@ def evaluation_inputs(scheme: Scheme) -> list[scoring.DepartmentInput]:
         .annotate(total=Sum("points"))
         .order_by()
     }
+    level_points: dict[str, Decimal] = {}
+    for entry in scheme.levels:
+        level_points.setdefault(entry["label"], Decimal(str(entry["points"])))
     result = []
-    for s in sets:
+    for set_id, department_id, code, name, group, group_name, group_order, status in sets:
         items = []
-        for indicator in indicators[s.pk]:
-            found = latest.get(indicator.pk)
-            level = found.level if found else ""
+        for pk, indicator_name, weight, kind, direction, target, unit in indicators[set_id]:
+            found = latest.get(pk)
+            level = found[2] if found else ""
             items.append(
                 scoring.IndicatorInput(
-                    id=indicator.pk,
-                    name=indicator.name,
-                    weight=indicator.weight,
-                    kind=indicator.kind,
-                    direction=indicator.direction,
-                    target=indicator.target,
-                    actual=found.value if found else None,
-                    actual_quarter=found.quarter if found else None,
-                    unit=indicator.unit,
+                    id=pk,
+                    name=indicator_name,
+                    weight=weight,
+                    kind=kind,
+                    direction=direction,
+                    target=target,
+                    actual=found[1] if found else None,
+                    actual_quarter=found[0] if found else None,
+                    unit=unit,
                     level=level,
-                    level_points=scheme.level_points(level) if level else None,
+                    level_points=level_points.get(level) if level else None,
                 )
             )
-        score = customer.get(s.department_id)
-        assert s.group is not None
+        score, source = customer.get(department_id, (None, ""))
         result.append(
             scoring.DepartmentInput(
-                id=s.department_id,
-                code=s.department.code,
-                name=s.department.name,
-                group=s.group.code,
-                group_name=s.group.name,
-                group_order=s.group.order,
+                id=department_id,
+                code=code,
+                name=name,
+                group=group,
+                group_name=group_name,
+                group_order=group_order,
                 indicators=tuple(items),
-                indicators_approved=s.status == SetStatus.APPROVED,
-                customer=score.score if score else None,
-                customer_source=score.get_source_display() if score else "",
-                common_points=common.get(s.department_id, scoring.ZERO),
+                indicators_approved=status == SetStatus.APPROVED,
+                customer=score,
+                customer_source=source,
+                common_points=common.get(department_id, scoring.ZERO),
                 common_max=common_max,
-                bonus=adjustments.get((s.department_id, AdjustmentKind.BONUS), scoring.ZERO),
-                penalty=adjustments.get((s.department_id, AdjustmentKind.PENALTY), scoring.ZERO),
+                bonus=adjustments.get((department_id, AdjustmentKind.BONUS), scoring.ZERO),
+                penalty=adjustments.get((department_id, AdjustmentKind.PENALTY), scoring.ZERO),
             )
         )
     return result
@@ -254,13 +280,20 @@ def live_result(scheme: Scheme) -> LiveResult:
     return LiveResult(scoring.evaluate_rows(inputs, rules), scoring.input_fingerprint(rules, inputs), rules)
 
 
+def live_fingerprint(scheme: Scheme) -> str:
+    """The fingerprint of the current inputs alone (is a frozen run still current?), without scoring."""
+    return scoring.input_fingerprint(rules_of(scheme), evaluation_inputs(scheme))
+
+
 def frozen_run(scheme: Scheme) -> EvaluationRun | None:
     return EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.FROZEN).select_related("frozen_by").first()
 
 
 def past_runs(scheme: Scheme) -> QuerySet[EvaluationRun]:
-    return EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.REOPENED).select_related(
-        "frozen_by", "reopened_by"
+    return (
+        EvaluationRun.objects.filter(scheme=scheme, status=RunStatus.REOPENED)
+        .select_related("frozen_by", "reopened_by")
+        .defer("rows", "rules")
     )
 
 
@@ -355,10 +388,10 @@ def customer_survey_scores(scheme: Scheme, department_ids: list[int]) -> dict[in
     if not apps.is_installed("hwallyu.surveys"):
         return {}
     try:
-        from hwallyu.surveys.selectors import customer_perception_score
+        from hwallyu.surveys import selectors as surveys
     except ImportError:
         return {}
-    return {dep: customer_perception_score(dep, scheme.year) for dep in department_ids}
+    return dict(surveys.customer_perception_scores(department_ids, scheme.year))  # fixed queries for any count
 
 
 def department_row(rows: list[dict[str, Any]], code: str) -> dict[str, Any] | None:

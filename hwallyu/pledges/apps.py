@@ -8,9 +8,9 @@ class PledgesConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo
+        from hwallyu.core.registry import register_bench, register_demo
         from hwallyu.org.models import Role
-        from hwallyu.pledges import demo
+        from hwallyu.pledges import bench, demo
         from hwallyu.pledges.dashboard import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -28,3 +28,4 @@ class PledgesConfig(AppConfig):
         )
         register_dashboard("공약", dashboard_cards, order=30)
         register_demo("공약", demo.load, order=22)
+        register_bench("공약", bench.generate, pages=bench.pages, order=35)

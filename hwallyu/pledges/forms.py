@@ -9,7 +9,7 @@ from django import forms
 from hwallyu.org import selectors as org
 from hwallyu.pledges import selectors
 from hwallyu.pledges.models import PledgeCategory, Tone
-from hwallyu.workplan.forms import MONTH_CHOICES, MillionField
+from hwallyu.workplan.forms import MONTH_CHOICES, MillionField, QuickSelect
 
 
 def _state_choices(year: int | None = None) -> list[tuple[str, str]]:
@@ -120,7 +120,11 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["category"]).queryset = selectors.categories()
         self.fields["department"] = forms.ModelChoiceField(
-            label="부서", queryset=org.departments(active_only=True), required=False, empty_label="전체"
+            label="부서",
+            queryset=org.departments(active_only=True).select_related(None).only("pk", "code", "name", "order"),
+            required=False,
+            empty_label="전체",
+            widget=QuickSelect,  # a hundred departments or more
         )
         cast(forms.ChoiceField, self.fields["state"]).choices = [("", "전체"), *_state_choices()]
         self.order_fields(["category", "department", "state", "q"])

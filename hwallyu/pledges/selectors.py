@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from hwallyu.pledges.models import Pledge, PledgeCategory, PledgeScheme, PledgeState, PublicPage
 from hwallyu.workplan.money import percent
@@ -93,6 +94,22 @@ class CompletionReport:
     by_category: list[Completion]
     by_department: list[Completion]
 
+    def _rows(self, items: list[Completion]) -> list[tuple[Completion, str]]:
+        """Each group with its counts per state as table cells (a city has a hundred departments or more)."""
+        # counts only: nothing to escape
+        return [
+            (c, mark_safe("".join(f'<td class="num">{c.by_state.get(s.label) or 0}</td>' for s in self.states)))
+            for c in items
+        ]
+
+    @property
+    def category_rows(self) -> list[tuple[Completion, str]]:
+        return self._rows(self.by_category)
+
+    @property
+    def department_rows(self) -> list[tuple[Completion, str]]:
+        return self._rows(self.by_department)
+
     @property
     def complete_labels(self) -> list[str]:
         return [s.label for s in self.states if s.counts_as_complete]
@@ -116,10 +133,14 @@ class CompletionReport:
         }
 
 
-def completion(qs: QuerySet[Pledge] | None = None, *, year: int | None = None) -> CompletionReport:
-    """Completion rate = pledges in a "counts as complete" state ÷ all pledges, overall and per group."""
+def completion(
+    qs: QuerySet[Pledge] | None = None, *, year: int | None = None, states: list[PledgeState] | None = None
+) -> CompletionReport:
+    """Completion rate = pledges in a "counts as complete" state ÷ all pledges, overall and per group.
+
+    ``states``: the year's states when the caller has them already."""
     year = year or this_year()
-    states = states_for(year)
+    states = states if states is not None else states_for(year)
     complete_codes = {s.code for s in states if s.counts_as_complete}
     labels = {s.code: s.label for s in states}
     base = qs if qs is not None else Pledge.objects.all()

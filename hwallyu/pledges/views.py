@@ -54,7 +54,8 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
         query=data.get("q", ""),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    states = selectors.state_map()
+    year_states = selectors.states_for()
+    states = {s.code: s for s in year_states}
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -64,7 +65,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(pl, states.get(pl.state_code)) for pl in page],
             "filters": filters,
-            "report": selectors.completion(pledges.scope(request.user)),
+            "report": selectors.completion(pledges.scope(request.user), states=year_states),
             "can_manage": pledges.can(request.user, p.MANAGE),
             "query_string": query.urlencode(),
             "breadcrumbs": _crumbs(("공약 목록", None)),
@@ -393,9 +394,14 @@ def public(request: HttpRequest) -> HttpResponse:
     page = selectors.public_page()
     if not page.enabled:
         return render(request, "pledges/public_off.html", {"page": page}, status=404)
-    states = selectors.state_map()
-    items = list(selectors.public_pledges())
-    report = selectors.completion(selectors.public_pledges())
+    year_states = selectors.states_for()
+    states = {s.code: s for s in year_states}
+    items = list(  # only what the page shows: a city has a few hundred pledges
+        selectors.public_pledges().only(
+            "code", "title", "state_code", "progress", "category__name", "category__order", "department__name"
+        )
+    )
+    report = selectors.completion(selectors.public_pledges(), states=year_states)
     groups: dict[str, list[tuple[Pledge, Any]]] = {}
     for pledge in items:
         groups.setdefault(pledge.category.name, []).append((pledge, states.get(pledge.state_code)))

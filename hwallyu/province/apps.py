@@ -8,10 +8,10 @@ class ProvinceConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo, register_periodic
+        from hwallyu.core.registry import register_bench, register_demo, register_periodic
         from hwallyu.core.signals import calendar_changed
         from hwallyu.org.models import Role
-        from hwallyu.province import demo, tasks
+        from hwallyu.province import bench, demo, tasks
         from hwallyu.province.views import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -33,6 +33,7 @@ class ProvinceConfig(AppConfig):
         )
         register_dashboard("시군평가", dashboard_cards, order=55)
         register_demo("시군평가", demo.load, order=70)
+        register_bench("도 평가", bench.generate, pages=bench.pages, order=70)
         register_periodic("province.reminders", tasks.sweep_province_reminders, every_seconds=3600)
         calendar_changed.connect(_on_calendar_changed, dispatch_uid="province.recompute_deadlines")
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from hwallyu.core.widgets import QuickSelect
 from hwallyu.org.selectors import departments
 from hwallyu.province import forecast
 from hwallyu.province.importers import (
@@ -299,7 +300,7 @@ class IndicatorFilterForm(forms.Form):
     month = forms.TypedChoiceField(label="기준 월", choices=MONTH_CHOICES, coerce=int, required=False)
     kind = forms.ChoiceField(label="구분", choices=[("", "전체"), *IndicatorType.choices], required=False)
     field = forms.ChoiceField(label="분야", choices=[("", "전체")], required=False)
-    department = forms.ChoiceField(label="담당 부서", choices=[("", "전체")], required=False)
+    department = forms.ChoiceField(label="담당 부서", choices=[("", "전체")], required=False, widget=QuickSelect)
     status = forms.ChoiceField(label="상태", choices=STATUS_CHOICES, required=False)
     q = forms.CharField(label="검색", required=False, max_length=100)
 

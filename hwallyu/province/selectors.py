@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -137,7 +138,8 @@ class IndicatorFilters:
 def indicators_for(
     user: Any, evaluation_year: EvaluationYear, filters: IndicatorFilters | None = None
 ) -> QuerySet[Indicator]:
-    qs = indicator_policy.scope(user, Indicator.objects.filter(evaluation_year=evaluation_year))
+    # Through the year's related manager: every indicator gets ``evaluation_year`` set without a join.
+    qs = indicator_policy.scope(user, evaluation_year.indicators.all())
     filters = filters or IndicatorFilters()
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -148,8 +150,7 @@ def indicators_for(
     if filters.q:
         qs = qs.filter(Q(code__icontains=filters.q) | Q(name__icontains=filters.q) | Q(policy__icontains=filters.q))
     return (
-        qs.select_related("evaluation_year")
-        .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("order", "name")))
+        qs.prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("order", "name")))
         .order_by("order", "code")
         .distinct()
     )
@@ -209,7 +210,7 @@ class Row:
     def tone(self) -> str:
         return STATUS_TONES.get(self.status, "")
 
-    @property
+    @cached_property
     def departments(self) -> list[Department]:
         return list(self.indicator.departments.all())
 
@@ -222,12 +223,23 @@ class Row:
         return self.status == forecast.LAGGING
 
 
-def _actuals_by_indicator(indicator_ids: Sequence[int], *, accepted_only: bool = False) -> dict[int, dict[int, Actual]]:
+class _Entry(NamedTuple):
+    """The fields of an actual that the status needs (plain values: a list reads hundreds of them)."""
+
+    value: Decimal
+    status: str
+    note: str
+    lag_reason: str
+
+
+def _actuals_by_indicator(indicator_ids: Sequence[int], *, accepted_only: bool = False) -> dict[int, dict[int, _Entry]]:
     qs = Actual.objects.filter(indicator_id__in=indicator_ids)
     qs = qs.filter(status=ActualStatus.ACCEPTED) if accepted_only else qs.exclude(status=ActualStatus.RETURNED)
-    out: dict[int, dict[int, Actual]] = defaultdict(dict)
-    for actual in qs.only("id", "indicator_id", "month", "value", "status", "note", "lag_reason"):
-        out[actual.indicator_id][actual.month] = actual
+    out: dict[int, dict[int, _Entry]] = defaultdict(dict)
+    for indicator_id, month, value, status, note, lag_reason in qs.order_by().values_list(
+        "indicator_id", "month", "value", "status", "note", "lag_reason"
+    ):
+        out[indicator_id][month] = _Entry(value, status, note, lag_reason)
     return out
 
 
@@ -260,18 +272,19 @@ def _qualitative_status(indicator: Indicator, due: dt.datetime | None, now: dt.d
     return QUALITATIVE_OPEN
 
 
-def status_rows(
-    evaluation_year: EvaluationYear,
-    indicators: Iterable[Indicator],
-    *,
-    month: int,
-    now: dt.datetime | None = None,
-    accepted_only: bool = False,
-) -> list[Row]:
-    """Each indicator's achievement, forecast and status through ``month`` (3–4 queries in all)."""
-    items = list(indicators)
-    moment = now or timezone.now()
-    rules = rules_of(evaluation_year)
+@dataclass
+class _Inputs:
+    """What :func:`status_rows` reads from the database, so that a caller computing two months
+    (the review pack) reads it once."""
+
+    actuals: dict[int, dict[int, _Entry]]
+    prior: dict[str, list[Decimal | None]]
+    qualitative_due: dt.datetime | None
+
+
+def _status_inputs(
+    evaluation_year: EvaluationYear, items: Sequence[Indicator], *, accepted_only: bool = False
+) -> _Inputs:
     quantitative = [i for i in items if i.is_quantitative]
     actuals = _actuals_by_indicator([i.pk for i in quantitative], accepted_only=accepted_only)
     missing_profiles = [i.code for i in quantitative if not i.profile]
@@ -280,6 +293,25 @@ def status_rows(
     if len(quantitative) != len(items):
         deadline = deadline_of(evaluation_year, DeadlineKind.QUALITATIVE)
         qualitative_due = deadline.due_at if deadline else None
+    return _Inputs(actuals, prior, qualitative_due)
+
+
+def status_rows(
+    evaluation_year: EvaluationYear,
+    indicators: Iterable[Indicator],
+    *,
+    month: int,
+    now: dt.datetime | None = None,
+    accepted_only: bool = False,
+    inputs: _Inputs | None = None,
+) -> list[Row]:
+    """Each indicator's achievement, forecast and status through ``month`` (3–4 queries in all)."""
+    items = list(indicators)
+    moment = now or timezone.now()
+    rules = rules_of(evaluation_year)
+    if inputs is None:
+        inputs = _status_inputs(evaluation_year, items, accepted_only=accepted_only)
+    actuals, prior, qualitative_due = inputs.actuals, inputs.prior, inputs.qualitative_due
     rows: list[Row] = []
     for indicator in items:
         if not indicator.is_quantitative:
@@ -432,10 +464,14 @@ def _group(rows: Iterable[Row], keys: Any) -> list[GroupLine]:
 
 def pack_data(evaluation_year: EvaluationYear, month: int) -> Pack:
     indicators = list(indicators_for_all(evaluation_year))
-    all_rows = status_rows(evaluation_year, indicators, month=month)
+    inputs = _status_inputs(evaluation_year, indicators)
+    all_rows = status_rows(evaluation_year, indicators, month=month, inputs=inputs)
     rows = [r for r in all_rows if r.indicator.is_quantitative]
     previous = (
-        {r.indicator.pk: r for r in status_rows(evaluation_year, [r.indicator for r in rows], month=month - 1)}
+        {
+            r.indicator.pk: r
+            for r in status_rows(evaluation_year, [r.indicator for r in rows], month=month - 1, inputs=inputs)
+        }
         if month > 1
         else {}
     )
@@ -485,8 +521,7 @@ def pack_data(evaluation_year: EvaluationYear, month: int) -> Pack:
 
 def indicators_for_all(evaluation_year: EvaluationYear) -> QuerySet[Indicator]:
     return (
-        Indicator.objects.filter(evaluation_year=evaluation_year)
-        .select_related("evaluation_year")
+        evaluation_year.indicators.all()
         .prefetch_related(Prefetch("departments", queryset=Department.objects.order_by("order", "name")))
         .order_by("order", "code")
     )

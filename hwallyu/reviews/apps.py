@@ -8,10 +8,10 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo, register_periodic
+        from hwallyu.core.registry import register_bench, register_demo, register_periodic
         from hwallyu.core.signals import calendar_changed
         from hwallyu.org.models import Role
-        from hwallyu.reviews import demo, services
+        from hwallyu.reviews import bench, demo, services
         from hwallyu.reviews.dashboard import dashboard_cards
         from hwallyu.reviews.tasks import review_reminder_sweep
 
@@ -28,5 +28,6 @@ class ReviewsConfig(AppConfig):
         )
         register_dashboard("심사분석", dashboard_cards, order=25)
         register_demo("심사분석", demo.load, order=24)
+        register_bench("심사분석", bench.generate, pages=bench.pages, order=40)
         register_periodic("reviews.reminders", review_reminder_sweep, every_seconds=900)
         calendar_changed.connect(services.rounds_recompute_due, dispatch_uid="reviews.recompute_due")

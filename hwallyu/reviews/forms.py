@@ -11,7 +11,7 @@ from hwallyu.pledges import selectors as pledge_selectors
 from hwallyu.reviews import selectors
 from hwallyu.reviews.models import AssessmentState, DelayCategory, RoundKind, Rule, Tone
 from hwallyu.workplan import selectors as plan_selectors
-from hwallyu.workplan.forms import MillionField
+from hwallyu.workplan.forms import MillionField, QuickSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -150,7 +150,10 @@ class AlternativeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"] = forms.ModelChoiceField(
-            label="이행 부서(비우면 담당 부서)", queryset=org.departments(active_only=True), required=False
+            label="이행 부서(비우면 담당 부서)",
+            queryset=org.departments(active_only=True).select_related(None).only("pk", "code", "name", "order"),
+            required=False,
+            widget=QuickSelect,  # a hundred departments or more, on every submission page
         )
         self.order_fields(["text", "department", "due_on"])
 

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.safestring import mark_safe
 
 from hwallyu.pledges import selectors as pledge_selectors
 from hwallyu.reviews.models import (
@@ -148,6 +150,25 @@ def submissions(round_: ReviewRound | None = None) -> QuerySet[Submission]:
     return qs.order_by("target__department__order", "target__title")
 
 
+def round_rows(round_: ReviewRound) -> QuerySet[Submission]:
+    """The round page's rows: each submission with its target's department, its assessment's states and
+    the number of alternatives (no other related rows, no long texts)."""
+    alternatives = (
+        Alternative.objects.filter(submission=OuterRef("pk"))
+        .order_by()
+        .values("submission")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Submission.objects.filter(round=round_)
+        .select_related("target__department", "assessment__proposed_state", "assessment__final_state")
+        .defer("work_done", "issues", "delay_reason", "next_plan", "returned_reason", "budget_note")
+        .annotate(alternative_count=Coalesce(Subquery(alternatives, output_field=IntegerField()), 0))
+        .order_by("target__department__order", "target__title")
+    )
+
+
 def assessment_of(submission: Submission) -> Assessment | None:
     try:
         return submission.assessment
@@ -165,6 +186,11 @@ class SummaryRow:
     label: str
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
+
+    def cells_html(self, columns: list[str]) -> str:
+        """The counts in column order as table cells ("" where none): a summary has a row per department."""
+        # counts only: nothing to escape
+        return mark_safe("".join(f'<td class="num">{self.counts.get(c, "")}</td>' for c in columns))
 
 
 @dataclass
@@ -194,6 +220,35 @@ def round_summary(round_: ReviewRound, items: list[Submission]) -> RoundSummary:
             target.total += 1
         status_label = sub.get_status_display()
         status_counts[status_label] = status_counts.get(status_label, 0) + 1
+    return RoundSummary(columns, [rows[k] for k in sorted(rows)], overall, status_counts)
+
+
+def round_summary_counts(round_: ReviewRound, qs: QuerySet[Submission]) -> RoundSummary:
+    """``round_summary`` of the submissions ``qs`` (already scoped to the user), counted in the database."""
+    scheme = scheme_for(round_.year)
+    columns = [s.label for s in states_of(scheme)] + [NOT_ASSESSED]
+    overall = SummaryRow("합계")
+    rows: dict[tuple[int, str], SummaryRow] = {}
+    by_status: dict[str, int] = {}
+    counted = (
+        qs.order_by()
+        .values("target__department__order", "target__department__name", "status", "assessment__final_state__label")
+        .annotate(n=Count("pk"))
+    )
+    for item in counted:
+        final = item["assessment__final_state__label"] if item["status"] == SubmissionStatus.ASSESSED else None
+        label = final if final is not None else NOT_ASSESSED
+        if label not in columns:
+            columns.insert(-1, label)
+        key = (item["target__department__order"], item["target__department__name"])
+        row = rows.setdefault(key, SummaryRow(key[1]))
+        for target in (row, overall):
+            target.counts[label] = target.counts.get(label, 0) + item["n"]
+            target.total += item["n"]
+        by_status[item["status"]] = by_status.get(item["status"], 0) + item["n"]
+    status_counts = {
+        str(choice.label): by_status[choice.value] for choice in SubmissionStatus if choice.value in by_status
+    }
     return RoundSummary(columns, [rows[k] for k in sorted(rows)], overall, status_counts)
 
 

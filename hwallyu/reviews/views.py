@@ -42,6 +42,7 @@ from hwallyu.reviews.models import (
     Submission,
 )
 from hwallyu.reviews.policies import reviews
+from hwallyu.workplan import selectors as plan_selectors
 from hwallyu.workplan.money import to_million
 from hwallyu.workplan.views import apply_errors
 
@@ -119,17 +120,31 @@ def round_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(request, round_id)
-    items = list(reviews.scope(request.user, selectors.submissions(round_)))
+    page = plan_selectors.slim_page(
+        reviews.scope(request.user, selectors.round_rows(round_)),
+        request.GET.get("page"),
+        50,
+        slim=reviews.scope(request.user, Submission.objects.filter(round=round_))
+        .order_by("target__department__order", "target__title")
+        .only("pk"),
+    )
     rows = []
-    for sub in items:
+    for sub in page:
+        sub.round = round_
         rows.append({"sub": sub, "assessment": selectors.assessment_of(sub)})
+    summary = selectors.round_summary_counts(
+        round_, reviews.scope(request.user, Submission.objects.filter(round=round_))
+    )
     return render(
         request,
         "reviews/round_detail.html",
         {
             "round": round_,
             "rows": rows,
-            "summary": selectors.round_summary(round_, items),
+            "page": page,
+            "summary": summary,
+            "summary_rows": [(row, row.cells_html(summary.columns)) for row in summary.by_department],
+            "summary_total": summary.overall.cells_html(summary.columns),
             "can_manage": reviews.can(request.user, p.MANAGE),
             "can_report": reviews.can(request.user, p.VIEW_ALL),
             "target_count": ReviewTarget.objects.filter(year=round_.year, active=True).count(),
@@ -213,7 +228,7 @@ def round_report(request: HttpRequest, round_id: int) -> HttpResponse:
 def target_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     qs = reviews.target_scope(request.user, selectors.targets(year))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = plan_selectors.slim_page(qs, request.GET.get("page"), 50)
     return render(
         request,
         "reviews/target_list.html",
@@ -293,7 +308,16 @@ def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
 
 @login_required
 def target_trend(request: HttpRequest, target_id: int) -> HttpResponse:
-    target = _target(request, target_id)
+    target = (
+        reviews.target_scope(
+            request.user,
+            selectors.targets().select_related("project__plan").prefetch_related("project__months"),
+        )
+        .filter(pk=target_id)
+        .first()
+    )
+    if target is None:
+        raise Http404("찾을 수 없습니다.")
     points = selectors.trend(target)
     return render(
         request,
@@ -312,13 +336,20 @@ def target_trend(request: HttpRequest, target_id: int) -> HttpResponse:
 
 @login_required
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
-    sub = _submission(request, submission_id)
+    sub = reviews.get_visible_or_404(
+        request.user,
+        selectors.submissions()
+        .select_related("submitted_by", "approved_by", "target__project__plan")
+        .prefetch_related("target__project__months"),
+        pk=submission_id,
+    )
     user = request.user
     assessment = selectors.assessment_of(sub)
     scheme = selectors.scheme_for(sub.round.year)
+    planned_now = selectors.planned_progress(sub.target, sub.round.as_of)
     proposed, gap = selectors.propose(
         selectors.states_of(scheme),
-        planned=selectors.planned_progress(sub.target, sub.round.as_of),
+        planned=planned_now,
         actual=sub.progress,
         long_term=sub.target.long_term,
     )
@@ -350,7 +381,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "sub": sub,
             "round": sub.round,
             "assessment": assessment,
-            "planned_now": selectors.planned_progress(sub.target, sub.round.as_of),
+            "planned_now": planned_now,
             "live_proposal": proposed,
             "live_gap": gap,
             "can_edit": reviews.can(user, p.EDIT, sub),

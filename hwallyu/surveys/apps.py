@@ -8,9 +8,9 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo, register_periodic
+        from hwallyu.core.registry import register_bench, register_demo, register_periodic
         from hwallyu.org.models import Role
-        from hwallyu.surveys import demo, selectors, tasks
+        from hwallyu.surveys import bench, demo, selectors, tasks
 
         office = frozenset({Role.ADMIN, Role.PLANNING, Role.AUDIT})
         register_section(
@@ -25,4 +25,5 @@ class SurveysConfig(AppConfig):
         )
         register_dashboard("행정만족도 조사", selectors.dashboard_cards, order=45)
         register_demo("행정만족도", demo.load, order=50)
+        register_bench("만족도조사", bench.generate, pages=bench.pages, order=60)
         register_periodic("surveys.sweep", tasks.survey_sweep, every_seconds=5 * 60)

@@ -53,14 +53,21 @@ def _analyser() -> Any:
         return _kiwi
 
 
-def keywords(texts: Iterable[str], *, top: int = 30) -> list[tuple[str, int]]:
-    """The ``top`` nouns (two characters or more, not stop words) and how many texts used them."""
-    items = [t for t in texts if t and t.strip()]
-    if not items:
+def nouns(texts: list[str]) -> list[set[str]]:
+    """The nouns (two characters or more, not stop words) of each text, in one pass of the analyser."""
+    if not texts:
         return []
-    kiwi = _analyser()
+    return [
+        {t.form for t in tokens if t.tag in NOUN_TAGS and len(t.form) >= 2 and t.form not in STOPWORDS}
+        for tokens in _analyser().tokenize(texts)
+    ]
+
+
+def keywords(texts: Iterable[str], *, top: int | None = 30) -> list[tuple[str, int]]:
+    """The ``top`` nouns (two characters or more, not stop words) and how many texts used them
+    (``top=None``: every noun; the counts of two sets of texts add up)."""
+    items = [t for t in texts if t and t.strip()]
     counts: Counter[str] = Counter()
-    for tokens in kiwi.tokenize(items):
-        nouns = {t.form for t in tokens if t.tag in NOUN_TAGS and len(t.form) >= 2 and t.form not in STOPWORDS}
-        counts.update(nouns)
+    for found in nouns(items):
+        counts.update(found)
     return counts.most_common(top)

@@ -139,6 +139,9 @@ class Survey(models.Model):
     # lifecycle
     opened_at = models.DateTimeField("시작", null=True, blank=True)
     closed_at = models.DateTimeField("종료", null=True, blank=True)
+    # Counts frozen when the round closes (its invitations and register no longer change), so
+    # lists and pages of past rounds need not count a million rows: see ``services.closing_totals``.
+    closing_totals = models.JSONField("종료 시 집계", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -352,7 +355,9 @@ class Invitation(models.Model):
         constraints = [models.UniqueConstraint(fields=["survey", "phone_hash"], name="invitation_one_per_phone")]
         indexes = [
             models.Index(fields=["phone_hash", "created_at"], name="invitation_phone_recent_idx"),
-            models.Index(fields=["survey", "status"], name="invitation_survey_status_idx"),
+            # Covers the progress counts (status, answered, reminded) and the reminder sweep's filter,
+            # so a round's counters are read from the index, not from the wide rows with the texts.
+            models.Index(fields=["survey", "status", "answered", "reminded_at"], name="invitation_progress_idx"),
         ]
 
     def __str__(self) -> str:
@@ -428,6 +433,57 @@ class AnswerItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}={self.value}"
+
+
+class ResultCell(models.Model):
+    """Running totals of a round's stored answers for one value of one grouping (``tallies``).
+
+    ``question`` empty: ``n`` answers.  Otherwise ``n`` items of that question with a value (or a
+    text) and ``total`` the sum of their values.  Updated in the same transaction that stores a
+    shuffled batch of answers, so the results pages read a few hundred rows instead of scanning
+    the answer tables; groupings are kept one at a time (never crossed), so the cells hold
+    nothing the results page does not already show.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    by = models.CharField(max_length=20)  # "all" or a key of selectors.GROUPINGS
+    key = models.CharField(max_length=200, blank=True)  # the group's value as text
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    n = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "응답 집계"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "by", "key", "question"],
+                condition=Q(question__isnull=False),
+                name="result_cell_item_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "by", "key"], condition=Q(question__isnull=True), name="result_cell_count_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["survey", "by"], name="result_cell_survey_by_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.by}:{self.key}:{self.question_id}={self.n}"
+
+
+class KeywordCount(models.Model):
+    """How many of a round's free-text answers use a noun (kept up to date with the answers)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    word = models.CharField(max_length=100)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "자유 의견 낱말"
+        constraints = [models.UniqueConstraint(fields=["survey", "word"], name="keyword_count_unique")]
+        indexes = [models.Index(fields=["survey", "-n"], name="keyword_count_top_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.word}={self.n}"
 
 
 class IncentiveStatus(models.TextChoices):

@@ -6,19 +6,19 @@ channel, source) with fewer answers than the round's ``min_group_size`` shows no
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 
 from hwallyu.core.navigation import Card
 from hwallyu.notifications.channels import outbox
 from hwallyu.org import selectors as org
+from hwallyu.surveys import tallies
 from hwallyu.surveys.models import (
-    Answer,
     AnswerBuffer,
     AnswerItem,
     ImportStatus,
@@ -27,11 +27,13 @@ from hwallyu.surveys.models import (
     IncentiveStatus,
     Invitation,
     InvitationStatus,
+    KeywordCount,
     Question,
     QuestionKind,
     RegisterEntry,
     RegisterImport,
     RegisterSource,
+    ResultCell,
     Survey,
     SurveyStatus,
 )
@@ -64,11 +66,41 @@ def percent(part: int, whole: int) -> Decimal | None:
 # --- lists ------------------------------------------------------------------------------------
 
 
-def surveys_for(user: Any) -> QuerySet[Survey]:
-    return survey_policy.scope(user).annotate(
-        invited=Count("invitations", filter=Q(invitations__status=InvitationStatus.QUEUED), distinct=True),
-        answered_count=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
+def frozen_totals(survey: Survey) -> dict[str, Any] | None:
+    """The counts stored when the round closed (see ``services.survey_close``), else None."""
+    if survey.status == SurveyStatus.CLOSED and survey.closing_totals:
+        return survey.closing_totals
+    return None
+
+
+def surveys_for(user: Any) -> list[Survey]:
+    """The rounds the user sees, each with ``invited`` and ``answered_count``.
+
+    Closed rounds carry the counts frozen at closing; the rounds still running are counted in
+    one grouped query, whatever the number of rounds and invitations.
+    """
+    rounds = list(survey_policy.scope(user))
+    live = [s.id for s in rounds if frozen_totals(s) is None]
+    counts = (
+        {
+            row["survey_id"]: row
+            for row in Invitation.objects.filter(survey_id__in=live)
+            .order_by()
+            .values("survey_id")
+            .annotate(
+                invited=Count("status", filter=Q(status=InvitationStatus.QUEUED)),
+                answered=Count("status", filter=Q(answered=True)),
+            )
+        }
+        if live
+        else {}
     )
+    for s in rounds:
+        frozen = frozen_totals(s)
+        row = frozen["invitations"] if frozen else counts.get(s.id, {})
+        s.invited = row.get("queued" if frozen else "invited", 0)  # type: ignore[attr-defined]
+        s.answered_count = row.get("answered", 0)  # type: ignore[attr-defined]
+    return rounds
 
 
 def imports_of(survey: Survey) -> QuerySet[RegisterImport]:
@@ -82,9 +114,11 @@ def scale_questions(survey: Survey) -> list[Question]:
 # --- progress ---------------------------------------------------------------------------------
 
 
-def register_summary(survey: Survey) -> dict[str, Any]:
+def register_counts(survey: Survey) -> list[dict[str, Any]]:
+    """Register rows per source: all, processed, with a mobile number (counted in the table)."""
     rows = (
         RegisterEntry.objects.filter(survey=survey)
+        .order_by()
         .values("source")
         .annotate(
             n=Count("id"),
@@ -92,24 +126,49 @@ def register_summary(survey: Survey) -> dict[str, Any]:
             mobile=Count("id", filter=~Q(phone_hash="")),
         )
     )
+    return sorted(rows, key=lambda r: r["source"])
+
+
+def invitation_counts(survey: Survey) -> dict[str, int]:
+    """Invitations prepared, queued, answered and reminded (counted in the table)."""
+    # Counting a column of ``invitation_progress_idx`` (not the id) lets both databases answer from the index.
+    return Invitation.objects.filter(survey=survey).aggregate(
+        prepared=Count("status", filter=Q(status=InvitationStatus.PREPARED)),
+        queued=Count("status", filter=Q(status=InvitationStatus.QUEUED)),
+        answered=Count("status", filter=Q(answered=True)),
+        reminded=Count("status", filter=Q(reminded_at__isnull=False)),
+    )
+
+
+def register_summary(survey: Survey) -> dict[str, Any]:
+    running = survey.imports.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).count()
+    frozen = frozen_totals(survey)
+    rows = frozen["register"] if frozen and not running else register_counts(survey)
     labels = dict(RegisterSource.choices)
-    by_source = [{**r, "label": labels.get(r["source"], r["source"])} for r in rows.order_by("source")]
+    by_source = [{**r, "label": labels.get(r["source"], r["source"])} for r in rows]
     return {
         "by_source": by_source,
         "total": sum(r["n"] for r in by_source),
-        "running_imports": survey.imports.filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).count(),
+        "running_imports": running,
     }
 
 
-def response_summary(survey: Survey) -> dict[str, Any]:
-    inv = Invitation.objects.filter(survey=survey).aggregate(
-        prepared=Count("id", filter=Q(status=InvitationStatus.PREPARED)),
-        queued=Count("id", filter=Q(status=InvitationStatus.QUEUED)),
-        answered=Count("id", filter=Q(answered=True)),
-        reminded=Count("id", filter=Q(reminded_at__isnull=False)),
+def answers_stored(survey: Survey) -> int:
+    """Answers written to the answer table (the running count kept with them)."""
+    n = (
+        ResultCell.objects.filter(survey=survey, by=tallies.ALL, key="", question__isnull=True)
+        .values_list("n", flat=True)
+        .first()
     )
+    return int(n or 0)
+
+
+def response_summary(survey: Survey, *, stored: int | None = None) -> dict[str, Any]:
+    """Invitations, deliveries, answers (``stored``: the answer count when the caller has read it)."""
+    frozen = frozen_totals(survey)
+    inv = frozen["invitations"] if frozen else invitation_counts(survey)
     delivery = outbox.delivery_counts(f"survey:{survey.id}:invite:")
-    stored = Answer.objects.filter(survey=survey).count()
+    stored = answers_stored(survey) if stored is None else stored
     buffered = AnswerBuffer.objects.filter(survey=survey).count()
     base = delivery["delivered"] or inv["queued"]
     return {
@@ -124,6 +183,9 @@ def response_summary(survey: Survey) -> dict[str, Any]:
 
 
 # --- results ----------------------------------------------------------------------------------
+#
+# Everything below reads the running totals (``ResultCell``), never the answer tables: a round
+# with 300,000 answers costs what a round with 30 does.
 
 
 def _label(by: str, key: Any, names: dict[int, str]) -> str:
@@ -138,78 +200,92 @@ def _label(by: str, key: Any, names: dict[int, str]) -> str:
     return key or "(미기재)"
 
 
-def item_scores(survey: Survey) -> list[dict[str, Any]]:
+class Cells:
+    """A round's running totals, read once: answers per group and (n, sum) per group and question."""
+
+    def __init__(self, survey: Survey) -> None:
+        self.counts: dict[str, dict[str, int]] = defaultdict(dict)
+        self.items: dict[str, dict[str, dict[int, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+        for by, key, question_id, n, total in ResultCell.objects.filter(survey=survey).values_list(
+            "by", "key", "question_id", "n", "total"
+        ):
+            if question_id is None:
+                self.counts[by][key] = n
+            else:
+                self.items[by][key][question_id] = (n, total)
+
+    def total(self) -> int:
+        return self.counts[tallies.ALL].get("", 0)
+
+    @staticmethod
+    def score(parts: list[tuple[int, int]], places: Decimal = ONE_PLACE) -> Decimal | None:
+        """:func:`to_100` of the mean of these (n, sum) parts, exactly: 25 × (sum − n) ÷ n."""
+        n = total = 0
+        for part_n, part_total in parts:
+            n += part_n
+            total += part_total
+        if not n:
+            return None
+        return (Decimal(25 * (total - n)) / n).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def item_scores(survey: Survey, *, cells: Cells | None = None) -> list[dict[str, Any]]:
     """Each 5-point question: answers and score on 100 points (whole round)."""
-    rows = {
-        r["question_id"]: r
-        for r in AnswerItem.objects.filter(answer__survey=survey, question__kind=QuestionKind.SCALE5)
-        .values("question_id")
-        .annotate(avg=Avg("value"), n=Count("id"))
-    }
-    total = Answer.objects.filter(survey=survey).count()
-    hidden = total < survey.min_group_size
+    cells = cells or Cells(survey)
+    row = cells.items[tallies.ALL][""]
+    hidden = cells.total() < survey.min_group_size
     out = []
     for q in scale_questions(survey):
-        row = rows.get(q.id, {})
+        n, total = row.get(q.id, (0, 0))
         out.append(
             {
                 "question": q,
                 "code": q.code,
                 "label": q.label,
-                "n": row.get("n", 0),
-                "score": None if hidden else to_100(row.get("avg")),
+                "n": n,
+                "score": None if hidden else Cells.score([(n, total)]),
             }
         )
     return out
 
 
-def group_scores(survey: Survey, by: str) -> list[dict[str, Any]]:
+def group_scores(
+    survey: Survey, by: str, *, cells: Cells | None = None, names: dict[int, str] | None = None
+) -> list[dict[str, Any]]:
     """Scores per group; groups under the round's threshold are listed with ``hidden`` and no score."""
     if by not in GROUPINGS:
         raise ValueError(by)
+    cells = cells or Cells(survey)
     questions = scale_questions(survey)
-    counts = {r[by]: r["n"] for r in Answer.objects.filter(survey=survey).order_by().values(by).annotate(n=Count("id"))}
-    per_item: dict[Any, dict[int, Any]] = defaultdict(dict)
-    for r in (
-        AnswerItem.objects.filter(answer__survey=survey, question__kind=QuestionKind.SCALE5)
-        .order_by()
-        .values(f"answer__{by}", "question_id")
-        .annotate(avg=Avg("value"))
-    ):
-        per_item[r[f"answer__{by}"]][r["question_id"]] = r["avg"]
-    overall = {
-        r[f"answer__{by}"]: r["avg"]
-        for r in AnswerItem.objects.filter(answer__survey=survey, question__kind=QuestionKind.SCALE5)
-        .order_by()
-        .values(f"answer__{by}")
-        .annotate(avg=Avg("value"))
-    }
-    names = dict(org.departments().values_list("id", "name")) if by == "department" else {}
+    if by == "department" and names is None:
+        names = dict(org.departments().values_list("id", "name"))
     rows = []
-    for key, n in counts.items():
+    for text, n in cells.counts[by].items():
+        key = tallies.key_value(by, text)
+        per_item = cells.items[by][text]
         hidden = n < survey.min_group_size
         rows.append(
             {
                 "key": key,
-                "label": _label(by, key, names),
+                "label": _label(by, key, names or {}),
                 "n": n,
                 "hidden": hidden,
-                "scores": [None if hidden else to_100(per_item[key].get(q.id)) for q in questions],
-                "overall": None if hidden else to_100(overall.get(key)),
+                "scores": [None if hidden else Cells.score([per_item.get(q.id, (0, 0))]) for q in questions],
+                "overall": None if hidden else Cells.score([per_item.get(q.id, (0, 0)) for q in questions]),
             }
         )
     if by == "month":
-        rows.sort(key=lambda r: r["key"] or "")
+        rows.sort(key=lambda r: r["key"] or dt.date.min)
     else:
         rows.sort(key=lambda r: (r["hidden"], -(r["overall"] or 0), r["label"]))
     return rows
 
 
-def lowest_items(survey: Survey, *, limit: int = 5) -> list[dict[str, Any]]:
+def lowest_items(survey: Survey, *, limit: int = 5, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The weakest department × question scores among groups large enough to show."""
     questions = scale_questions(survey)
     cells = []
-    for row in group_scores(survey, "department"):
+    for row in rows if rows is not None else group_scores(survey, "department"):
         if row["hidden"]:
             continue
         for q, score in zip(questions, row["scores"], strict=True):
@@ -219,41 +295,53 @@ def lowest_items(survey: Survey, *, limit: int = 5) -> list[dict[str, Any]]:
     return cells[:limit]
 
 
-def bribe_summary(survey: Survey) -> dict[str, Any]:
-    agg = AnswerItem.objects.filter(answer__survey=survey, question__is_bribe=True).aggregate(
-        answered=Count("id", filter=Q(value__isnull=False)), yes=Count("id", filter=Q(value=1))
-    )
-    answered, yes = int(agg["answered"] or 0), int(agg["yes"] or 0)
+def bribe_summary(survey: Survey, *, cells: Cells | None = None) -> dict[str, Any]:
+    """Answers to the bribe question(s) and how many said yes (value 1; the values are 0 and 1)."""
+    if cells is None:
+        agg = ResultCell.objects.filter(survey=survey, by=tallies.ALL, key="", question__is_bribe=True).aggregate(
+            answered=Sum("n"), yes=Sum("total")
+        )
+        answered, yes = int(agg["answered"] or 0), int(agg["yes"] or 0)
+    else:
+        parts = [cells.items[tallies.ALL][""].get(q.id, (0, 0)) for q in survey.questions.all() if q.is_bribe]
+        answered, yes = sum(p[0] for p in parts), sum(p[1] for p in parts)
     return {"answered": answered, "yes": yes, "share": percent(yes, answered) or Decimal("0.0")}
 
 
 def trend(*, until: Survey | None = None) -> list[dict[str, Any]]:
-    """Overall and per-question scores of every round that has answers, oldest first."""
-    rounds = list(Survey.objects.exclude(status=SurveyStatus.DRAFT).order_by("year", "quarter", "id"))
+    """Overall and per-question scores of every round that has answers, oldest first (two queries)."""
+    rounds = list(
+        Survey.objects.exclude(status=SurveyStatus.DRAFT)
+        .only("id", "year", "quarter", "title", "status", "min_group_size")
+        .order_by("year", "quarter", "id")
+    )
     if until is not None:
         rounds = [r for r in rounds if (r.year, r.quarter or 0) <= (until.year, until.quarter or 0)]
+    counts: dict[int, int] = {}
+    per_code: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for survey_id, code, kind, n, total in (
+        ResultCell.objects.filter(survey__in=[r.id for r in rounds], by=tallies.ALL, key="")
+        .filter(Q(question__isnull=True) | Q(question__kind=QuestionKind.SCALE5))
+        .values_list("survey_id", "question__code", "question__kind", "n", "total")
+    ):
+        if kind is None:
+            counts[survey_id] = n
+        else:
+            per_code[survey_id][code].append((n, total))
     out = []
     for r in rounds:
-        n = Answer.objects.filter(survey=r).count()
+        n = counts.get(r.id, 0)
         if not n:
             continue
         hidden = n < r.min_group_size
-        per_code = {
-            row["question__code"]: row["avg"]
-            for row in AnswerItem.objects.filter(answer__survey=r, question__kind=QuestionKind.SCALE5)
-            .values("question__code")
-            .annotate(avg=Avg("value"))
-        }
-        overall = AnswerItem.objects.filter(answer__survey=r, question__kind=QuestionKind.SCALE5).aggregate(
-            avg=Avg("value")
-        )["avg"]
+        codes = per_code[r.id]
         out.append(
             {
                 "survey": r,
                 "label": r.period_label,
                 "n": n,
-                "overall": None if hidden else to_100(overall),
-                "by_code": {} if hidden else {k: to_100(v) for k, v in per_code.items()},
+                "overall": None if hidden else Cells.score([p for parts in codes.values() for p in parts]),
+                "by_code": {} if hidden else {k: Cells.score(v) for k, v in codes.items()},
             }
         )
     return out
@@ -268,32 +356,26 @@ def free_texts(survey: Survey) -> list[str]:
 
 
 def keyword_summary(survey: Survey, *, top: int = 30) -> list[tuple[str, int]]:
-    """Nouns of the free text, counted (cached until the number of texts changes)."""
-    texts = free_texts(survey)
-    key = f"surveys:keywords:{survey.id}:{len(texts)}:{top}"
-    cached = cache.get(key)
-    if cached is not None:
-        return [tuple(x) for x in cached]  # type: ignore[misc]
-    from hwallyu.surveys.keywords import keywords
-
-    result = keywords(texts, top=top)
-    cache.set(key, result, 3600)
-    return result
+    """Nouns of the free text and how many answers used them (counted as the answers are stored)."""
+    return list(KeywordCount.objects.filter(survey=survey).order_by("-n", "word").values_list("word", "n")[:top])
 
 
 def results(survey: Survey, *, with_keywords: bool = True) -> dict[str, Any]:
-    """Everything the results page, the API and the reports show."""
-    summary = response_summary(survey)
-    items = item_scores(survey)
+    """Everything the results page, the API and the reports show (a fixed handful of queries)."""
+    prefetch_related_objects([survey], "questions")  # every part below reads the questions
+    cells = Cells(survey)
+    summary = response_summary(survey, stored=cells.total())
+    names = dict(org.departments().values_list("id", "name"))
+    groups = {by: group_scores(survey, by, cells=cells, names=names) for by in GROUPINGS}
     return {
         "survey": survey,
         "summary": summary,
         "questions": scale_questions(survey),
-        "items": items,
-        "groups": {by: group_scores(survey, by) for by in GROUPINGS},
+        "items": item_scores(survey, cells=cells),
+        "groups": groups,
         "grouping_labels": GROUPINGS,
-        "lowest": lowest_items(survey),
-        "bribe": bribe_summary(survey),
+        "lowest": lowest_items(survey, rows=groups["department"]),
+        "bribe": bribe_summary(survey, cells=cells),
         "trend": trend(until=survey),
         "keywords": keyword_summary(survey) if with_keywords else [],
         "threshold": survey.min_group_size,
@@ -391,6 +473,32 @@ def winners(survey: Survey) -> QuerySet[IncentiveEntry]:
 # --- for other modules ---------------------------------------------------------------------------
 
 
+def customer_perception_scores(department_ids: list[int], year: int) -> dict[int, Decimal | None]:
+    """:func:`customer_perception_score` for many departments at once (two queries)."""
+    rounds = list(Survey.objects.filter(year=year).exclude(status=SurveyStatus.DRAFT))
+    threshold = max((s.min_group_size for s in rounds), default=None)
+    if threshold is None:
+        return {d: None for d in department_ids}
+    answers: dict[str, int] = defaultdict(int)
+    parts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for key, question_id, n, total in (
+        ResultCell.objects.filter(
+            survey__in=[r.id for r in rounds], by="department", key__in=[str(d) for d in department_ids]
+        )
+        .filter(Q(question__isnull=True) | Q(question__kind=QuestionKind.SCALE5))
+        .values_list("key", "question_id", "n", "total")
+    ):
+        if question_id is None:
+            answers[key] += n
+        else:
+            parts[key].append((n, total))
+    out: dict[int, Decimal | None] = {}
+    for d in department_ids:
+        key = str(d)
+        out[d] = None if answers[key] < threshold else Cells.score(parts[key], Decimal("0.01"))
+    return out
+
+
 def customer_perception_score(department_id: int, year: int) -> Decimal | None:
     """The department's customer-perception score (고객인식도) for ``year`` on 100 points.
 
@@ -398,17 +506,7 @@ def customer_perception_score(department_id: int, year: int) -> Decimal | None:
     (x − 1) ÷ 4 × 100 with two decimals; ``None`` when there are fewer answers than the rounds'
     small-group threshold (so the performance module shows "no score" rather than a noisy one).
     """
-    rounds = Survey.objects.filter(year=year).exclude(status=SurveyStatus.DRAFT)
-    threshold = max((s.min_group_size for s in rounds), default=None)
-    if threshold is None:
-        return None
-    answers = Answer.objects.filter(survey__in=rounds, department_id=department_id).count()
-    if answers < threshold:
-        return None
-    avg = AnswerItem.objects.filter(
-        answer__survey__in=rounds, answer__department_id=department_id, question__kind=QuestionKind.SCALE5
-    ).aggregate(avg=Avg("value"))["avg"]
-    return to_100(avg, Decimal("0.01"))
+    return customer_perception_scores([department_id], year)[department_id]
 
 
 def dashboard_cards(user: Any) -> list[Card]:

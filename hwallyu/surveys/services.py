@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from hwallyu.api.base import ServiceError
@@ -25,7 +25,7 @@ from hwallyu.notifications.channels.window import next_open
 from hwallyu.notifications.models import Channel
 from hwallyu.org import selectors as org
 from hwallyu.org.models import Role
-from hwallyu.surveys import bulk, phones
+from hwallyu.surveys import bulk, phones, tallies
 from hwallyu.surveys.models import (
     Answer,
     AnswerBuffer,
@@ -243,6 +243,7 @@ def survey_close(*, survey: Survey, actor: Any) -> Survey:
             Invitation.objects.filter(survey=survey).exclude(phone="", message="").update(phone="", message="")
         )
         outbox.erase_recipients(survey.outbox_prefix)
+        Survey.objects.filter(id=survey.id).update(closing_totals=closing_totals(survey))
         log_action(
             actor=actor,
             action="surveys.close",
@@ -251,6 +252,13 @@ def survey_close(*, survey: Survey, actor: Any) -> Survey:
         )
     survey.refresh_from_db()
     return survey
+
+
+def closing_totals(survey: Survey) -> dict[str, Any]:
+    """The counts that no longer change once a round is closed: invitations and register rows."""
+    from hwallyu.surveys.selectors import invitation_counts, register_counts
+
+    return {"invitations": invitation_counts(survey), "register": register_counts(survey)}
 
 
 # --- imports -------------------------------------------------------------------------------------
@@ -349,12 +357,16 @@ def eligible_entries(survey: Survey, *, now: dt.datetime | None = None) -> Any:
     ).exclude(phone_hash="")
     if survey.min_legal_days:
         qs = qs.filter(legal_days__gte=survey.min_legal_days)
+    # Anti-joins probed per row through the phone-hash indexes (NOT EXISTS), so the cost follows the
+    # register rows of this round, not the years of invitations kept for deduplication.
     if survey.dedupe_days:
-        recent = Invitation.objects.filter(created_at__gte=now - dt.timedelta(days=survey.dedupe_days))
-        qs = qs.exclude(phone_hash__in=recent.values("phone_hash"))
+        recent = Invitation.objects.filter(
+            phone_hash=OuterRef("phone_hash"), created_at__gte=now - dt.timedelta(days=survey.dedupe_days)
+        )
+        qs = qs.exclude(Exists(recent))
     # within one round a number is invited once whatever the setting (unique constraint)
-    qs = qs.exclude(phone_hash__in=Invitation.objects.filter(survey=survey).values("phone_hash"))
-    qs = qs.exclude(phone_hash__in=OptOut.objects.values("phone_hash"))
+    qs = qs.exclude(Exists(Invitation.objects.filter(survey=survey, phone_hash=OuterRef("phone_hash"))))
+    qs = qs.exclude(Exists(OptOut.objects.filter(phone_hash=OuterRef("phone_hash"))))
     return qs
 
 
@@ -423,14 +435,16 @@ def invitations_prepare(
                 else:
                     chosen.extend(group)
             unique = chosen
-        token = secrets.token_urlsafe
         created = bulk.db_value(Invitation, "created_at", timezone.now())
         prepared = InvitationStatus.PREPARED.value
         days = survey.link_expiry_days
         link = f"{site}/s/"
         rows_out = []
-        for entry_id, department_id, petition_type, source, phone, phone_hash in unique:
-            t = token(TOKEN_BYTES)
+        # The (random) tokens go in in sorted order, so the unique token index grows by runs
+        # instead of random page writes (with years of invitations kept, a large part of the
+        # insert).  Which link a case gets is as random as before.
+        tokens = sorted(secrets.token_urlsafe(TOKEN_BYTES) for _ in unique)
+        for t, (entry_id, department_id, petition_type, source, phone, phone_hash) in zip(tokens, unique, strict=True):
             rows_out.append(
                 (
                     survey.id,
@@ -701,12 +715,15 @@ def answers_flush(*, survey_id: int | None = None, force: bool = False, min_batc
     shuffle = random.SystemRandom().shuffle
     for sid in list(surveys):
         with transaction.atomic():
+            # The round's row first (as closing does): it serialises the running totals.
+            Survey.objects.select_for_update(of=("self",)).filter(id=sid).values_list("id", flat=True).first()
             rows = list(AnswerBuffer.objects.select_for_update(of=("self",)).filter(survey_id=sid))
             if not rows or (len(rows) < min_batch and not force):
                 continue
             shuffle(rows)
             questions = {q.id: q for q in Question.objects.filter(survey_id=sid)}
             answers, items, bribes = [], [], 0
+            tally, texts = tallies.Tally(), []
             for row in rows:
                 p = row.payload
                 answer = Answer(
@@ -718,18 +735,25 @@ def answers_flush(*, survey_id: int | None = None, force: bool = False, min_batc
                     month=dt.date.fromisoformat(p["month"]),
                 )
                 answers.append(answer)
+                counted: list[tuple[int, int | None]] = []
                 for qid, value in (p.get("values") or {}).items():
                     question = questions.get(int(qid))
                     if question is None:
                         continue
                     items.append(AnswerItem(answer=answer, question=question, value=int(value)))
+                    counted.append((question.id, int(value)))
                     if question.is_bribe and int(value) == 1:
                         bribes += 1
                 for qid, text in (p.get("texts") or {}).items():
                     if int(qid) in questions:
                         items.append(AnswerItem(answer=answer, question=questions[int(qid)], text=text))
+                        counted.append((int(qid), None))
+                        texts.append(text)
+                tally.answer(tallies.answer_keys(answer), counted)
+            tally.texts(texts)
             Answer.objects.bulk_create(answers)
             AnswerItem.objects.bulk_create(items, batch_size=2000)
+            tallies.apply(sid, tally)
             AnswerBuffer.objects.filter(id__in=[r.id for r in rows]).delete()
             moved += len(rows)
             if bribes:

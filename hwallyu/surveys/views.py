@@ -274,6 +274,12 @@ def invitations_send(request: HttpRequest, survey_id: int) -> HttpResponse:
 def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
     data = selectors.results(survey)
+    for rows in data["groups"].values():
+        # Scores as text once here: a department table has hundreds of cells, and formatting each
+        # Decimal through the template's localisation costs more than the rest of the page.
+        for r in rows:
+            r["score_texts"] = ["-" if s is None else str(s) for s in r["scores"]]
+            r["overall_text"] = "" if r["overall"] is None else str(r["overall"])
     charts = {
         "items": selectors.chart_items(data["items"]),
         "department": selectors.chart_groups(data["groups"]["department"]),

@@ -8,9 +8,9 @@ class WorkplanConfig(AppConfig):
 
     def ready(self) -> None:
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
-        from hwallyu.core.registry import register_demo
+        from hwallyu.core.registry import register_bench, register_demo
         from hwallyu.org.models import Role
-        from hwallyu.workplan import demo
+        from hwallyu.workplan import bench, demo
         from hwallyu.workplan.dashboard import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -48,3 +48,4 @@ class WorkplanConfig(AppConfig):
         )
         register_dashboard("업무계획", dashboard_cards, order=20)
         register_demo("업무계획", demo.load, order=20)
+        register_bench("업무계획", bench.generate, pages=bench.pages, order=30)

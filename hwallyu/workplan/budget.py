@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.safestring import mark_safe
+
 from hwallyu.workplan.models import MONEY_FIELDS, SOURCE_FIELDS, BudgetLine, BudgetStatement
 from hwallyu.workplan.money import million_text, to_million
 
@@ -82,6 +84,15 @@ class StatementRow:
 
     def million(self, name: str) -> str:
         return million_text(self.amounts.get(name))
+
+    def cells_html(self) -> str:
+        """The money cells as table cells, flagged ones marked (a statement page has hundreds of them)."""
+        # numbers and fixed class names only: nothing to escape
+        return mark_safe(
+            "".join(
+                f'<td class="num{" hw-flag" if n in self.flagged else ""}">{self.million(n)}</td>' for n in MONEY_FIELDS
+            )
+        )
 
     def cells(self) -> list[dict[str, Any]]:
         """The money cells in column order, with their flag, for templates."""
@@ -203,39 +214,35 @@ def build_statement(
     )
 
 
-def assemble(
+def header_checks(
     *,
-    year: int,
-    rows: list[StatementRow],
+    totals: Mapping[str, int | None],
+    count: int,
     header_entered: Mapping[str, Any] | None = None,
     header_source_row: int | None = None,
-    source_name: str = "",
-) -> Statement:
-    totals = column_totals(r.amounts for r in rows)
+) -> tuple[StatementRow, list[Violation]]:
+    """The header row "N건" (as imported, else the sums of the ``count`` rows) and the rules it breaks."""
     violations: list[Violation] = []
     if header_entered is not None:
         header_amounts = {name: header_entered.get(name) for name in MONEY_FIELDS}
-        count = header_entered.get("count")
+        entered_count = header_entered.get("count")
     else:
         header_amounts = dict(totals)
-        count = len(rows)
+        entered_count = count
     header = StatementRow(
-        label=f"{count if count is not None else len(rows)}건",
+        label=f"{entered_count if entered_count is not None else count}건",
         amounts=header_amounts,
         row=0,
         is_header=True,
         source_row=header_source_row,
     )
-    for target in [header, *rows]:
-        for rule, fields, message in check_amounts(target.amounts):
-            target.flagged.update(fields)
-            target.messages.append(message)
-            violations.append(
-                Violation(rule, target.row, target.label, fields, message, target.source_row, target.line_id)
-            )
+    for rule, fields, message in check_amounts(header.amounts):
+        header.flagged.update(fields)
+        header.messages.append(message)
+        violations.append(Violation(rule, 0, header.label, fields, message, header.source_row, None))
     if header_entered is not None:
-        if count is not None and count != len(rows):
-            message = f"총계 행의 건수 {count}건 ≠ 사업 행 수 {len(rows)}건"
+        if entered_count is not None and entered_count != count:
+            message = f"총계 행의 건수 {entered_count}건 ≠ 사업 행 수 {count}건"
             header.messages.append(message)
             violations.append(Violation(RULE_HEADER, 0, header.label, ("name",), message, header_source_row))
         for name in MONEY_FIELDS:
@@ -247,5 +254,27 @@ def assemble(
                 header.flagged.add(name)
                 header.messages.append(message)
                 violations.append(Violation(RULE_HEADER, 0, header.label, (name,), message, header_source_row))
+    return header, violations
+
+
+def assemble(
+    *,
+    year: int,
+    rows: list[StatementRow],
+    header_entered: Mapping[str, Any] | None = None,
+    header_source_row: int | None = None,
+    source_name: str = "",
+) -> Statement:
+    totals = column_totals(r.amounts for r in rows)
+    header, violations = header_checks(
+        totals=totals, count=len(rows), header_entered=header_entered, header_source_row=header_source_row
+    )
+    for target in rows:
+        for rule, fields, message in check_amounts(target.amounts):
+            target.flagged.update(fields)
+            target.messages.append(message)
+            violations.append(
+                Violation(rule, target.row, target.label, fields, message, target.source_row, target.line_id)
+            )
     violations.sort(key=lambda v: v.row)
     return Statement(year, header, rows, totals, violations, source_name)

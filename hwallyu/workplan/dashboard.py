@@ -17,7 +17,9 @@ def dashboard_cards(user: Any) -> list[Card]:
         return []
     office_wide = org.is_office(user) or org.has_role(user, org.Role.EXECUTIVE)
     department = None if office_wide else org.department_of(user)
-    counts = selectors.dashboard_counts(plan, department_id=department.pk if department else None)
+    counts = selectors.dashboard_counts(
+        plan, department_id=department.pk if department else None, violations=office_wide
+    )
     scope = "전체" if department is None else department.name
     cards = [
         Card(f"{plan.year}년 사업", counts["projects"], reverse("workplan:projects", args=[plan.year]), scope),

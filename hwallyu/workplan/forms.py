@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from hwallyu.core.widgets import QuickSelect
 from hwallyu.org import selectors as org
 from hwallyu.org.models import Department, Team
 from hwallyu.workplan.models import MONEY_FIELDS, Goal, Project, WorkPlan
@@ -201,9 +202,11 @@ class PlanImportForm(forms.Form):
 
 class ScheduleFilterForm(forms.Form):
     department = forms.ModelChoiceField(
-        label="부서", queryset=Department.objects.none(), required=False, empty_label="전체 부서"
+        label="부서", queryset=Department.objects.none(), required=False, empty_label="전체 부서", widget=QuickSelect
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["department"]).queryset = org.departments(active_only=True)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = (
+            org.departments(active_only=True).select_related(None).only("pk", "code", "name", "order")
+        )

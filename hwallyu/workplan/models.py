@@ -118,6 +118,9 @@ class Project(models.Model):
         return self.title
 
     def planned_months(self) -> list[int]:
+        notes = getattr(self, "month_notes", None)  # set by the selectors for the long pages
+        if notes is not None:
+            return sorted(notes)
         return sorted(m.month for m in self.months.all())
 
 

@@ -9,10 +9,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from hwallyu.core.documents import report_response
@@ -117,20 +118,60 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _department_filter(request: HttpRequest) -> tuple[ScheduleFilterForm, Any]:
+    """The "부서" filter of the plan-wide pages and the department it picks (None: every department)."""
+    filters = ScheduleFilterForm(request.GET or None)
+    department = filters.cleaned_data.get("department") if filters.is_valid() else None
+    return filters, department
+
+
+def _query_string(request: HttpRequest, *drop: str) -> str:
+    query = request.GET.copy()
+    for name in ("page", *drop):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
-    tasks = selectors.plan_tree(plan)
+    filters, department = _department_filter(request)
+    department_id = department.pk if department else None
+    page = selectors.task_page(plan, department_id=department_id, page=request.GET.get("page"))
     user = request.user
+    goals = plan.goals.order_by("order", "id")
+    if department_id:
+        goals = goals.filter(department_id=department_id)
+    # the overview lists every goal and major task of the plan (hundreds in a large city): written here,
+    # every text escaped, links built from one reversed URL
+    task_url = reverse("workplan:task", args=[0]).removesuffix("0/")
+    goal_url = reverse("workplan:goal_edit", args=[0]).removesuffix("0/edit/")
+    can_add_task = workplans.can(user, p.ADD_TASK, plan)
     return render(
         request,
         "workplan/plan_detail.html",
         {
             "plan": plan,
-            "goals": list(plan.goals.select_related("department")),
-            "tasks": [(t, workplans.can(user, p.EDIT_TASK, t), workplans.can(user, p.ADD_PROJECT, t)) for t in tasks],
+            "goals_html": mark_safe(
+                "".join(
+                    f'<p><strong>목표</strong> {escape(text)} <span class="hw-muted">({escape(name)})</span>'
+                    + (f' <a href="{goal_url}{pk}/edit/">수정</a>' if can_add_task else "")
+                    + "</p>"
+                    for pk, text, name in goals.values_list("pk", "text", "department__name")
+                )
+            ),
+            "directions_html": mark_safe(
+                "".join(
+                    f'<li>▸ <a href="{task_url}{pk}/">{escape(title)}</a></li>'
+                    for pk, title in selectors.task_list(plan, department_id=department_id).values_list("pk", "title")
+                )
+            ),
+            "page": page,
+            "tasks": [(t, workplans.can(user, p.EDIT_TASK, t), workplans.can(user, p.ADD_PROJECT, t)) for t in page],
+            "filters": filters,
+            "query_string": _query_string(request),
             "can_manage": workplans.can(user, p.MANAGE, plan),
-            "can_add_task": workplans.can(user, p.ADD_TASK, plan),
+            "can_add_task": can_add_task,
             "can_lock": workplans.can(user, p.LOCK, plan),
             "can_unlock": workplans.can(user, p.UNLOCK, plan),
             "can_create": workplans.can(user, p.CREATE_PLAN),
@@ -281,7 +322,7 @@ def task_create(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _get_task(request, task_id)
-    grid = selectors.schedule_grid(task.plan)
+    grid = selectors.schedule_grid(task.plan, tasks=selectors.task_tree(task))
     rows = next((r for t, r in grid.groups if t.pk == task.pk), [])
     return render(
         request,
@@ -353,12 +394,15 @@ def project_list(request: HttpRequest, year: int) -> HttpResponse:
     if filters.is_valid() and filters.cleaned_data.get("department"):
         department_id = filters.cleaned_data["department"].pk
     qs = workplans.project_scope(
-        request.user, selectors.project_list(plan, department_id=department_id, query=request.GET.get("q", "").strip())
+        request.user,
+        selectors.project_list(
+            plan, department_id=department_id, query=request.GET.get("q", "").strip()
+        ).prefetch_related(None),  # the page's months come from attach_months
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = selectors.slim_page(qs, request.GET.get("page"), 50)
     on = selectors.today()
     rows = []
-    for project in page:
+    for project in selectors.attach_months(list(page)):
         months = project.planned_months()
         rows.append(
             {
@@ -553,27 +597,28 @@ def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 def schedule_view(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
-    filters = ScheduleFilterForm(request.GET or None)
-    department = filters.cleaned_data.get("department") if filters.is_valid() else None
-    grid = selectors.schedule_grid(plan, department_id=department.pk if department else None)
+    filters, department = _department_filter(request)
+    department_id = department.pk if department else None
     fmt = _fmt(request)
     if fmt:
+        grid = selectors.schedule_grid(plan, department_id=department_id)
         report = documents.schedule_report(
             grid, issued_on=selectors.today(), department_name=department.name if department else ""
         )
         suffix = f"_{department.name}" if department else ""
         return report_response(report, fmt, f"{plan.year}년_월별추진계획{suffix}")
-    query = request.GET.copy()
-    query.pop("format", None)
+    page = selectors.task_page(plan, department_id=department_id, page=request.GET.get("page"))
+    grid = selectors.schedule_grid(plan, department_id=department_id, tasks=list(page))
     return render(
         request,
         "workplan/schedule.html",
         {
             "plan": plan,
             "grid": grid,
+            "page": page,
             "filters": filters,
             "months": range(1, 13),
-            "query_string": query.urlencode(),
+            "query_string": _query_string(request, "format"),
             "breadcrumbs": _crumbs(plan, ("월별 추진계획", None)),
         },
     )
@@ -585,21 +630,24 @@ def schedule_view(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def budget_view(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
-    statement = selectors.budget_statement(plan)
     fmt = _fmt(request)
     if fmt:
+        statement = selectors.budget_statement(plan)
         return report_response(
             documents.budget_report(plan, statement, issued_on=selectors.today()), fmt, f"{plan.year}년_사업비조서"
         )
+    shown = selectors.budget_statement_page(plan, page=request.GET.get("page"))
     return render(
         request,
         "workplan/budget.html",
         {
             "plan": plan,
-            "statement": statement,
-            "record": getattr(plan, "budget_statement", None),
+            "statement": shown.statement,
+            "page": shown.page,
+            "query_string": _query_string(request, "format"),
+            "record": shown.record,
             "can_edit": workplans.can(request.user, p.EDIT_BUDGET, plan),
-            "lines": list(selectors.budget_lines(plan)),
+            "lines": shown.lines,
             "breadcrumbs": _crumbs(plan, ("사업비 조서", None)),
         },
     )
@@ -791,6 +839,9 @@ def progress_report(request: HttpRequest, year: int) -> HttpResponse:
         report = documents.progress_report(plan, as_of=as_of, issued_on=selectors.today())
         half = "상반기" if as_of.month <= 6 else "하반기"
         return report_response(report, fmt, f"{plan.year}년_주요업무_추진상황보고_{half}")
+    filters, department = _department_filter(request)
+    department_id = department.pk if department else None
+    page = selectors.task_page(plan, department_id=department_id, page=request.GET.get("page"))
     return render(
         request,
         "workplan/report.html",
@@ -798,7 +849,10 @@ def progress_report(request: HttpRequest, year: int) -> HttpResponse:
             "plan": plan,
             "as_of": as_of,
             "half": "상반기" if as_of.month <= 6 else "하반기",
-            "groups": selectors.progress_report(plan, as_of=as_of),
+            "groups": selectors.progress_report(plan, as_of=as_of, department_id=department_id, tasks=list(page)),
+            "page": page,
+            "filters": filters,
+            "query_string": _query_string(request, "format"),
             "breadcrumbs": _crumbs(plan, ("추진상황 보고", None)),
         },
     )

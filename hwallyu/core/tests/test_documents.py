@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+import zipfile
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from hwpx import HwpxDocument
 from hwpx.tools.package_validator import validate_package
 from openpyxl import load_workbook
 
+from hwallyu.core import documents
 from hwallyu.core.calendar import SEOUL
 from hwallyu.core.documents import (
     Cell,
@@ -167,6 +169,135 @@ def test_wide_table_turns_the_hwpx_page_landscape():
     document = HwpxDocument.open(render_hwpx(report))
     assert document.page.size().orientation == "NARROWLY"  # Hancom's word for landscape
     assert not document.validate().issues
+
+
+def _long_table(n_rows: int) -> Table:
+    """A budget-like long table: merged header cells, typed values and two totals rows."""
+    return Table(
+        header_rows=[
+            [
+                Cell("구분", rowspan=2),
+                Cell("사업명", rowspan=2),
+                Cell("예산", colspan=3),
+                Cell("집행", colspan=2),
+                "일자",
+            ],
+            ["본예산", "추경", "계", "금액", "비율", "(기준)"],
+        ],
+        rows=[
+            [
+                f"분류 {i % 7}",
+                f"사업 <{i}> & 항목",
+                i * 1000,
+                Decimal(i) * 7,
+                None,
+                12345.5 + i,
+                Decimal("0.25"),
+                dt.date(2026, 1, 1) + dt.timedelta(days=i % 300),
+            ]
+            for i in range(n_rows)
+        ],
+        total_rows=[
+            [Cell("합계", colspan=2), 1, 2, 3, 4, None, None],
+            [Cell("누계", colspan=2), 10, 20, 30, 40, Cell("", colspan=2)],
+        ],
+        caption="사업비 명세",
+    )
+
+
+def test_long_hwpx_table_reopens_valid_with_every_row():
+    n = 3000
+    report = Report("2026년 예산 명세서", dt.date(2026, 11, 20), unit_label="(단위: 원)", blocks=[_long_table(n)])
+    data = render_hwpx(report)
+    assert validate_package(data).ok
+    document = HwpxDocument.open(io.BytesIO(data))
+    assert not document.validate().issues
+    table = document.tables[0]
+    assert (table.row_count, table.column_count) == (2 + n + 2, 8)
+    assert len(table.rows) == 2 + n + 2
+    assert table.element.get("repeatHeader") == "1"
+    assert not table.treat_as_char  # taller than a page: flows across pages as python-hwpx lays it out
+    # one pass over the physical cells (table.cell() rebuilds the grid on every call)
+    anchors = {cell.address: cell for row in table.rows for cell in row.cells}
+    assert len(anchors) == 5 + 6 + 8 * n + 7 + 6
+    cells = {address: (cell.span, cell.text) for address, cell in anchors.items()}
+    assert cells[(0, 0)] == ((2, 1), "구분")
+    assert cells[(0, 2)] == ((1, 3), "예산")
+    assert cells[(1, 7)] == ((1, 1), "(기준)")
+    first, last = 2, 2 + n - 1
+    assert cells[(first, 0)] == ((1, 1), "분류 0")
+    assert cells[(first, 1)][1] == "사업 <0> & 항목"
+    assert cells[(first, 4)][1] == ""
+    assert cells[(last, 1)][1] == f"사업 <{n - 1}> & 항목"
+    assert cells[(last, 2)][1] == f"{(n - 1) * 1000:,}"
+    assert cells[(last, 3)][1] == f"{(n - 1) * 7:,}"
+    assert cells[(last, 5)][1] == f"{12345.5 + n - 1:,.2f}"
+    assert cells[(last, 7)][1] == f"{dt.date(2026, 1, 1) + dt.timedelta(days=(n - 1) % 300):%Y-%m-%d}"
+    assert cells[(last + 1, 0)] == ((1, 2), "합계")
+    assert cells[(last + 1, 2)][1] == "1"
+    assert cells[(last + 2, 0)] == ((1, 2), "누계")
+    assert cells[(last + 2, 6)] == ((1, 2), "")
+    assert anchors[(last + 1, 2)].paragraphs[0].runs[0].bold
+    assert not anchors[(last, 2)].paragraphs[0].runs[0].bold
+    # the looks of the short path: header and totals shading, numbers right, dates centred
+    fills = {anchors[(r, 0)].element.get("borderFillIDRef") for r in (0, first, last + 1)}
+    assert len(fills) == 3
+    paras = {c: anchors[(last, c)].paragraphs[0].para_pr_id_ref for c in (1, 2, 7)}
+    assert paras[2] != paras[1] and paras[7] == anchors[(0, 0)].paragraphs[0].para_pr_id_ref
+    assert anchors[(last + 1, 0)].width == anchors[(last, 0)].width + anchors[(last, 1)].width  # merged total
+
+
+def _package_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: (info.compress_type, archive.read(info.filename)) for info in archive.infolist()}
+
+
+def _without_ids(xml: bytes) -> str:
+    """Section XML with the random paragraph and table ids left out."""
+    return re.sub(r'(<hp:(?:p|tbl)\b[^>]*?\sid=")\d+"', r'\1"', xml.decode("utf-8"))
+
+
+def test_long_table_is_written_as_python_hwpx_writes_it(monkeypatch):
+    body_merges = Table(
+        header_rows=[[Cell("항목", colspan=2), "금액", "비고"]],
+        rows=[
+            [Cell("가", rowspan=2), "가-1", 1, "a\tb"],
+            ["가-2", Decimal("2.50"), "줄\r\n바꿈\n둘"],
+            [Cell("나 & <다>", colspan=2), -3000, "제어\x01문자"],
+            ["라", Cell(dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC), colspan=2, rowspan=2), None],
+            ["마", ""],
+            ["바", "사", 7, dt.date(2026, 5, 5)],
+        ]
+        * 3,
+        total_rows=[[Cell("합계", colspan=2), Cell(Decimal("1234567.5"), rowspan=2), "-"], [Cell("", colspan=2), ""]],
+    )
+    report = Report(
+        "표 비교",
+        dt.date(2026, 1, 2),
+        unit_label="(단위: 원)",
+        blocks=[Paragraph("앞"), body_merges, Heading("다음"), _long_table(12), Table([["한 칸"]], [["x"]] * 3)],
+    )
+    monkeypatch.setattr(documents, "_HWPX_DIRECT_BODY_ROWS", 10**9)
+    whole = _package_parts(render_hwpx(report))
+    monkeypatch.setattr(documents, "_HWPX_DIRECT_BODY_ROWS", 0)
+    direct = _package_parts(render_hwpx(report))
+    assert list(direct) == list(whole)
+    assert {name: kind for name, (kind, _) in direct.items()} == {name: kind for name, (kind, _) in whole.items()}
+    assert direct["mimetype"] == whole["mimetype"] and next(iter(direct)) == "mimetype"
+    assert direct["Contents/header.xml"] == whole["Contents/header.xml"]
+    assert _without_ids(direct["Contents/section0.xml"][1]) == _without_ids(whole["Contents/section0.xml"][1])
+    document = HwpxDocument.open(io.BytesIO(render_hwpx(report)))
+    assert not document.validate().issues
+
+
+def test_a_column_that_is_only_ever_merged_is_built_by_python_hwpx():
+    # column 1 starts the merged "나" and "다" but never holds a cell of its own
+    table = Table(header_rows=[["가", Cell("나", colspan=2)]], rows=[[Cell("다", colspan=2), 1]] * 50)
+    assert documents._stub_grid(table_grid(table)) is None
+    report = Report("병합 열", dt.date(2026, 1, 2), blocks=[table])
+    _, cells = _table_cells(HwpxDocument.open(io.BytesIO(render_hwpx(report))))
+    assert cells[(50, 0)] == ((1, 2), "다")
+    assert cells[(0, 1)] == ((1, 2), "나")
 
 
 def test_datetime_values_stay_dates_in_xlsx():

@@ -177,3 +177,42 @@ def test_summary_report_reopens_as_xlsx_and_hwpx(org, clock):
     assert cells[(0, 0)] == "부서" and cells[(0, 2)] == "처리 현황"
     assert cells[(2, 0)] == "미래전략과" and cells[(2, 1)] == "5"
     assert cells[(4, 0)] == "합계" and cells[(4, 9)] == "25.0"
+
+
+def test_paged_items_are_the_same_lists_a_page_at_a_time(org, clock):
+    clock(APPROVE_AT)
+    build_example(org)
+    full = reviews.compute_review(2024, 1, now=APPROVE_AT)
+    paged = reviews.compute_review(2024, 1, now=APPROVE_AT, paged_items=True)
+    for key in ("open_items", "late_items"):
+        items = paged[key]
+        assert len(items) == items.count() == len(full[key]) == 3
+        assert items[0:2] + items[2:30] == full[key]
+    assert {k: v for k, v in paged.items() if not k.endswith("_items")} == {
+        k: v for k, v in full.items() if not k.endswith("_items")
+    }
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_review_page_shows_the_item_lists_a_page_at_a_time(org, clock, client, monkeypatch, frozen):
+    from django.urls import reverse
+
+    from hwallyu.directives import views
+
+    clock(APPROVE_AT)
+    build_example(org)
+    if frozen:
+        reviews.review_approve(year=2024, quarter=1, actor=org.planner, at=APPROVE_AT)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(org.planner)
+    url = reverse("directives:review", args=[2024, 1])
+    first = client.get(url)
+    assert first.status_code == 200
+    assert [i["number"] for i in first.context["open_page"]["page"]] == ["2024-0003", "2024-0005"]
+    html = first.content.decode()
+    assert "미완료 과제 (3건)" in html and "기한 경과·지연 과제 (3건)" in html
+    assert "open_page=2#open-items" in html and "late_page=2#late-items" in html
+    second = client.get(url, {"open_page": 2, "late_page": 2})
+    assert [i["number"] for i in second.context["open_page"]["page"]] == ["2024-0008"]
+    assert [i["number"] for i in second.context["late_page"]["page"]] == ["2024-0008"]
+    assert "open_page=1#open-items" in second.content.decode()

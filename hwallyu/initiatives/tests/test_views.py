@@ -313,3 +313,36 @@ def test_home_dashboard_counts(org):
     with time_machine.travel(dt.datetime(2024, 11, 5, 10, tzinfo=dt.UTC)):
         # 농식품부 (planned for the end of November) is within 30 days
         assert selectors.dashboard_counts(org.executive)["due"] == 1
+
+
+def test_long_event_lists_open_on_the_page_with_todays_events(org):
+    today = dt.date.today()
+    expo = make_initiative(org, starts_on=today - dt.timedelta(days=400), ends_on=today + dt.timedelta(days=400))
+    Event.objects.bulk_create(
+        Event(initiative=expo, title=f"지난 설명회 {n}", kind="briefing", starts_on=today - dt.timedelta(days=300 - n))
+        for n in range(60)
+    )
+    services.event_create(
+        initiative=expo, actor=org.planner, title="다음 주 설명회", kind="briefing", starts_on=today + dt.timedelta(7)
+    )
+    planner = client_for(org.planner)
+    url = reverse("initiatives:events", args=[expo.pk])
+    opened = planner.get(url)
+    assert opened.context["page"].number == 2 and "다음 주 설명회" in opened.content.decode()
+    first = planner.get(url, {"page": 1}).content.decode()
+    assert "지난 설명회 0" in first and "다음 주 설명회" not in first and "총 61건" in first
+
+
+def test_an_initiatives_trend_tab_shows_thirty_entries_a_page(org):
+    from hwallyu.initiatives.models import TrendEntry
+
+    expo = make_initiative(org)
+    entries = TrendEntry.objects.bulk_create(
+        TrendEntry(recorded_on=D(2024, 1, 1) + dt.timedelta(days=n), title=f"동향 {n:02d}") for n in range(31)
+    )
+    expo.trends.add(*entries)
+    planner = client_for(org.planner)
+    page = planner.get(reverse("initiatives:initiative_trends", args=[expo.pk])).content.decode()
+    assert "동향 30" in page and "동향 00" not in page and "page=2" in page
+    older = planner.get(reverse("initiatives:initiative_trends", args=[expo.pk]), {"page": 2}).content.decode()
+    assert "동향 00" in older

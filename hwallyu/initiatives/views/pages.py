@@ -28,6 +28,9 @@ from hwallyu.initiatives.views.common import (
 )
 
 REPORT_FORMATS = ("hwpx", "xlsx")
+TREND_PAGE_SIZE = 30
+EVENT_PAGE_SIZE = 50
+DOCUMENT_PAGE_SIZE = 50
 
 
 @login_required
@@ -169,7 +172,15 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def events(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
-    return tab_page(request, initiative, "events", "initiatives/events.html", {"events": selectors.events(initiative)})
+    qs = selectors.events_queryset(initiative)
+    number = request.GET.get("page")
+    if not number:
+        # A long campaign has hundreds of events: open on the page with today's.
+        number = selectors.events_before(initiative, selectors.today()) // EVENT_PAGE_SIZE + 1
+    page = Paginator(qs, EVENT_PAGE_SIZE).get_page(number)
+    return tab_page(
+        request, initiative, "events", "initiatives/events.html", {"events": page.object_list, "page": page}
+    )
 
 
 @login_required
@@ -216,20 +227,26 @@ def institution(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
 @login_required
 def initiative_trends(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
+    page = Paginator(selectors.initiative_trend_list(initiative), TREND_PAGE_SIZE).get_page(request.GET.get("page"))
     return tab_page(
         request,
         initiative,
         "initiative_trends",
         "initiatives/initiative_trends.html",
-        {"entries": selectors.initiative_trends(initiative), "can_manage_trends": trends.can(request.user, MANAGE)},
+        {
+            "entries": page.object_list,
+            "page": page,
+            "can_manage_trends": trends.can(request.user, MANAGE),
+        },
     )
 
 
 @login_required
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
+    page = Paginator(selectors.document_list(initiative), DOCUMENT_PAGE_SIZE).get_page(request.GET.get("page"))
     return tab_page(
-        request, initiative, "documents", "initiatives/documents.html", {"documents": selectors.documents(initiative)}
+        request, initiative, "documents", "initiatives/documents.html", {"documents": page.object_list, "page": page}
     )
 
 
@@ -268,7 +285,7 @@ def trend_log(request: HttpRequest) -> HttpResponse:
     qs = selectors.trend_list(
         request.user, tag=data.get("tag") or "", initiative_id=data.get("initiative"), query=data.get("q") or ""
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(qs, TREND_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from hwallyu.api.base import ServiceError
@@ -46,6 +47,7 @@ from hwallyu.org import selectors as org
 from hwallyu.org.models import Role
 
 CASES = ("청렴 상담·신고 사건", None)
+CASES_PER_PAGE = 50
 
 
 def _unlocked_key(request: HttpRequest) -> bytes | None:
@@ -248,13 +250,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if step not in Step.values:
         step = ""
     qs = select_cases(case_policy.scope(request.user), step=step or None)
+    page = Paginator(qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [{"case": c, "overdue": is_overdue(c, now)} for c in qs[:500]]
+    rows = [{"case": c, "overdue": is_overdue(c, now)} for c in page]
     return render(
         request,
         "integrity/case_list.html",
         {
             "rows": rows,
+            "page": page,
+            "query_string": urlencode({"step": step}) if step else "",
             "steps": Step.choices,
             "step": step,
             "unlocked": _unlocked_key(request) is not None,

@@ -311,3 +311,17 @@ def test_fingerprint_changes_with_any_input():
     changed = scoring.apply_changes(deps, [scoring.Change(11, actual=D(111))])
     assert scoring.input_fingerprint(RULES, changed) != base
     assert scoring.input_fingerprint(dataclasses.replace(RULES, cap=D(110)), deps) != base
+
+
+def test_fingerprint_is_the_hash_of_the_inputs_as_dataclasses_asdict_json():
+    """Runs frozen before the field-by-field serialisation keep comparing equal to the same inputs."""
+    import hashlib
+    import json
+
+    deps = seven_departments()
+    payload = {
+        "rules": dataclasses.asdict(RULES),
+        "departments": sorted((dataclasses.asdict(d) for d in deps), key=lambda d: d["code"]),
+    }
+    text = json.dumps(payload, sort_keys=True, default=scoring._canonical, ensure_ascii=False)
+    assert scoring.input_fingerprint(RULES, deps) == hashlib.sha256(text.encode("utf-8")).hexdigest()

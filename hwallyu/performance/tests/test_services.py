@@ -314,7 +314,7 @@ def test_customer_scores_come_from_the_satisfaction_survey_when_it_has_one(org, 
     scheme = make_scheme(org)
     services.customer_scores_save(scheme=scheme, scores={org.other_dept.pk: D(70)}, actor=org.planner)
     survey = {org.dept.pk: D("87.456"), org.other_dept.pk: None, org.planning.pk: D(90)}
-    monkeypatch.setattr(surveys, "customer_perception_score", lambda department_id, year: survey[department_id])
+    monkeypatch.setattr(surveys, "customer_perception_scores", lambda ids, year: {d: survey[d] for d in ids})
     filled, missing = services.customer_scores_import(scheme=scheme, actor=org.planner)
     assert (filled, missing) == (2, 1)
     inputs = {d.code: d for d in selectors.evaluation_inputs(scheme)}

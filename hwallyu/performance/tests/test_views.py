@@ -347,3 +347,32 @@ def test_dashboard_cards(org, as_user):
     assert office["지표 승인 요청"].value == 1 and office["평가 결과"].value == "미확정"
     assert [c.label for c in dashboard_cards(org.executive)] == ["부서 성과평가"]
     assert {c.label for c in dashboard_cards(org.staff)} == {"보완 요청 실적", "작성 중 지표"}
+
+
+def test_review_queue_shows_fifty_actuals_a_page(org, as_user):
+    scheme = make_scheme(org)
+    services.membership_update(
+        scheme=scheme,
+        assignments={org.planning.pk: None, org.other_dept.pk: None, org.dept.pk: None},
+        actor=org.planner,
+    )
+    _grow(org, scheme, 51, accept=False)
+    client = as_user(org.planner)
+    url = reverse("performance:review", args=[2024])
+    first = client.get(url)
+    assert len(first.context["actuals"]) == 50
+    assert "확인할 실적 (51)" in first.content.decode() and "page=2" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["actuals"]) == 1
+
+
+def test_long_selects_escape_their_labels_and_keep_the_choice(org, as_user):
+    _, indicators = ready_year(org)
+    indicator = indicators[org.dept.code]
+    Indicator.objects.filter(pk=indicator.pk).update(name="<b>민원</b> 처리")
+    client = as_user(org.planner)
+    url = reverse("performance:whatif", args=[2024])
+    page = client.get(url, {"indicator_0": indicator.pk, "actual_0": "120"}).content.decode()
+    assert "&lt;b&gt;민원&lt;/b&gt; 처리" in page and "<b>민원" not in page
+    assert f'<option value="{indicator.pk}" selected>' in page
+    assert '<select name="indicator_0" id="id_indicator_0">' in page

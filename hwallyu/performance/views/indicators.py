@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,6 +48,8 @@ from hwallyu.performance.views.common import (
     signed_in,
     year_crumbs,
 )
+
+REVIEW_PAGE_SIZE = 50
 
 # --- departments and their indicators -----------------------------------------------------------
 
@@ -347,13 +350,16 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
         .select_related("department", "group", "submitted_by")
         .order_by("submitted_at")
     )
+    # The actuals of a large city's quarter run to hundreds: a page at a time, oldest department first.
+    page = Paginator(selectors.pending_actuals(scheme), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "performance/review.html",
         {
             "scheme": scheme,
             "submitted_sets": submitted,
-            "actuals": list(selectors.pending_actuals(scheme)),
+            "actuals": page.object_list,
+            "page": page,
             "accept_form": ActualAcceptForm(scheme=scheme),
             "return_form": CommentForm(),
             "breadcrumbs": year_crumbs(scheme, ("검토 대기", None)),

@@ -71,8 +71,13 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
     require(request, VIEW_RESULTS)
     scheme = scheme_or_404(year)
     found = selectors.results(scheme)
-    live = found.live or selectors.live_result(scheme)
-    rules = found.run.rules if found.run else selectors.rules_to_json(live.rules)
+    if found.live is not None:
+        rules = selectors.rules_to_json(found.live.rules)
+        fingerprint = found.live.fingerprint
+    else:
+        assert found.run is not None
+        rules = found.run.rules
+        fingerprint = selectors.live_fingerprint(scheme)  # only to tell whether the inputs changed since
     grade_codes = [g["code"] for g in rules["grades"]]
     manage = is_office(request.user)
     return render(
@@ -87,8 +92,8 @@ def results(request: HttpRequest, year: int) -> HttpResponse:
             "grade_counts": selectors.grade_counts(found.rows, grade_codes),
             "chart": selectors.distribution_chart(found.rows),
             "distribution": selectors.distribution_table(found.rows),
-            "fingerprint": live.fingerprint,
-            "changed_since": found.run is not None and found.run.input_hash != live.fingerprint,
+            "fingerprint": fingerprint,
+            "changed_since": found.run is not None and found.run.input_hash != fingerprint,
             "readiness": _readiness(scheme) if found.run is None else [],
             "past_runs": selectors.past_runs(scheme),
             "can_manage": manage,
@@ -170,11 +175,9 @@ def whatif(request: HttpRequest, year: int) -> HttpResponse:
     if run is not None:
         rules = scoring.rules_from_json(run.rules)
         inputs = scoring.inputs_from_rows(run.rows)
-        baseline = list(run.rows)
     else:
         rules = selectors.rules_of(scheme)
         inputs = selectors.evaluation_inputs(scheme)
-        baseline = scoring.evaluate_rows(inputs, rules)
     choices = [(i.id, f"{d.name} · {i.name}") for d in sorted(inputs, key=lambda d: d.code) for i in d.indicators]
     submitted = any(k in request.GET for k in ("indicator_0", "weight_indicator"))
     form = WhatIfForm(request.GET if submitted else None, indicators=choices, levels=scheme.levels)
@@ -186,6 +189,7 @@ def whatif(request: HttpRequest, year: int) -> HttpResponse:
             changed_rules = replace(
                 rules, weight_indicator=weights[0], weight_customer=weights[1], weight_common=weights[2]
             )
+        baseline = list(run.rows) if run is not None else scoring.evaluate_rows(inputs, rules)
         after = scoring.evaluate_rows(scoring.apply_changes(inputs, form.changes()), changed_rules)
         comparison = scoring.compare(baseline, after)
     context = {

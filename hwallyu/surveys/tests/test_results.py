@@ -124,3 +124,49 @@ def test_reports_reopen_as_hwpx_and_xlsx(answered) -> None:
         assert any("행정만족도" in (p.text or "") for p in reopened.paragraphs)
     finally:
         reopened.close()
+
+
+def _cells(survey):  # type: ignore[no-untyped-def]
+    from hwallyu.surveys.models import KeywordCount, ResultCell
+
+    cells = set(ResultCell.objects.filter(survey=survey).values_list("by", "key", "question_id", "n", "total"))
+    words = set(KeywordCount.objects.filter(survey=survey).values_list("word", "n"))
+    return cells, words
+
+
+@pytest.mark.django_db
+def test_running_totals_equal_a_recount_of_the_answer_tables(answered) -> None:
+    from hwallyu.surveys import tallies
+
+    kept = _cells(answered)
+    assert kept[0] and ("all", "", None, 10, 0) in kept[0]
+    tallies.rebuild(answered.id)
+    assert _cells(answered) == kept
+
+
+@pytest.mark.django_db
+def test_closing_freezes_the_counts_the_pages_show(answered, org) -> None:
+    before = (selectors.register_summary(answered), selectors.response_summary(answered))
+    listed = {s.id: (s.invited, s.answered_count) for s in selectors.surveys_for(org.auditor)}
+    closed = services.survey_close(survey=answered, actor=org.auditor)
+    assert closed.closing_totals["invitations"]["answered"] == 10
+    after = (selectors.register_summary(closed), selectors.response_summary(closed))
+    assert after[0] == before[0]
+    assert {k: v for k, v in after[1].items() if k != "prepared"} == {
+        k: v for k, v in before[1].items() if k != "prepared"
+    }
+    assert {s.id: (s.invited, s.answered_count) for s in selectors.surveys_for(org.auditor)} == listed
+
+
+@pytest.mark.django_db
+def test_results_read_a_fixed_number_of_queries(answered, org) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    selectors.results(answered)
+    with CaptureQueriesContext(connection) as first:
+        selectors.results(answered)
+    services.survey_create(year=2023, quarter=None, title="2023년", template=None, actor=org.auditor)
+    with CaptureQueriesContext(connection) as again:
+        selectors.results(answered)
+    assert len(again) == len(first)
