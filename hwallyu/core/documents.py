@@ -725,7 +725,10 @@ def _direct_table_xml(tbl: str, plan: _DirectTable) -> str:
     col_widths = [widths[c] for c in range(grid.n_cols)]
     if any(sum(col_widths[col : col + span]) != width for col, span, width in spans):
         raise ValueError("한글 표 견본의 칸 너비가 열 너비의 합이 아닙니다.")
-    template = _cell_template(_TC.search(stub_rows).group(0))
+    first_stub_cell = _TC.search(stub_rows)
+    if first_stub_cell is None:
+        raise ValueError("한글 표 견본의 본문 행에 칸이 없습니다.")
+    template = _cell_template(first_stub_cell.group(0))
     tbl_tag_end = head.index(">") + 1
     table_height = _int_attr(head[tbl_tag_end:], "height")
     row_height, rest = divmod(table_height, plan.stub_rows)

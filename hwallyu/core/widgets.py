@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 def _escape(value: Any) -> str:
@@ -21,7 +21,7 @@ class QuickSelect(forms.Select):
     Flat choices only (no option groups); every value, label and attribute is escaped.
     """
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final = {"name": name, **self.build_attrs(self.attrs, attrs)}
         chosen = {str(v) for v in self.format_value(value)}
         options = "".join(

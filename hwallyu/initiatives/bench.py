@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -184,7 +184,7 @@ class _Builder:
         self.ctx = ctx
         self.initiative = initiative
         self.factor = factor
-        self.users = users or [None]
+        self.users: Sequence[int | None] = users or [None]
         self.rng = random.Random(f"{ctx.seed}:{ctx.scale.name}:initiatives:{initiative.name}")
         self.today = ctx.today
 
@@ -474,7 +474,7 @@ def generate(ctx: BenchContext) -> None:
             "budget": 20_000,
         },
     ]
-    for n, (name, kind, status, offset, length, budget, aim) in enumerate(OTHERS):
+    for n, (name, kind, status, offset, length, budget_total, aim) in enumerate(OTHERS):
         start_year = min(first + offset, last)
         specs.append(
             {
@@ -488,7 +488,7 @@ def generate(ctx: BenchContext) -> None:
                 "aims": aim,
                 "summary": f"{name}: {aim}을(를) 위한 다년도 전략사업.",
                 "status": status,
-                "budget": budget,
+                "budget": budget_total,
             }
         )
     Initiative.objects.bulk_create(

@@ -22,12 +22,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
 from hwallyu.core.benchdata import BENCH_ACCOUNTS, BenchContext, BenchPage
+
+if TYPE_CHECKING:
+    from hwallyu.integrity.models import Step
 
 BENCH_HANDLER_PASSPHRASE = "bench-integrity-handler-2026"
 RECEIPT_SAMPLE = 8  # the newest cases, sealed to their receipt at the production Argon2id cost
@@ -115,6 +119,29 @@ MEASURES = [
     ("channel", "직원 대상 청렴톡(익명상담, 신고) 운영 → 위반자 조사 및 조치", (1, 2), (12, 31)),
     ("other", "부패취약분야 자체 점검", (4, 1), (10, 31)),
 ]
+
+
+StepSpan = tuple["Step", dt.datetime, dt.datetime | None, dt.datetime | None]  # (step, started, due, done)
+
+
+@dataclass
+class CasePlan:
+    """Everything about a bench case but its ids."""
+
+    number: str
+    year: int
+    kind: str
+    category: str
+    title: str
+    body: str
+    received: dt.datetime
+    steps: list[StepSpan]
+    step: Step
+    closed_at: dt.datetime | None
+    due: dt.datetime | None
+    assignee: int | None
+    action: str
+    path: list[Step]
 
 
 def bench_receipt(number: str) -> str:
@@ -236,7 +263,7 @@ def generate(ctx: BenchContext) -> None:
             day += dt.timedelta(days=1)
         return dt.datetime.combine(day, dt.time(rng.randrange(9, 18), rng.randrange(0, 60, 5)), tzinfo=KST)
 
-    plans = []  # everything about a case but its ids
+    plans: list[CasePlan] = []
     for year, count in zip(ctx.years, per_year, strict=True):
         year_end = min(dt.date(year, 12, 31), today - dt.timedelta(days=1))
         span = (year_end - dt.date(year, 1, 1)).days + 1
@@ -258,7 +285,7 @@ def generate(ctx: BenchContext) -> None:
                 path = [Step.RECEIVED, Step.REVIEW, Step.INVESTIGATION, Step.ACTION, Step.CLOSED]
                 if rng.random() < 0.35:  # no case to answer after review
                     path = [Step.RECEIVED, Step.REVIEW, Step.CLOSED]
-            steps = []  # (step, started, due, done, notified)
+            steps: list[StepSpan] = []
             moment = received
             for step in path:
                 start_at = moment
@@ -286,27 +313,27 @@ def generate(ctx: BenchContext) -> None:
             elif closed and kind == "report":
                 action = "none"
             plans.append(
-                {
-                    "number": f"{year}-{seq:04d}",
-                    "year": year,
-                    "kind": kind,
-                    "category": category,
-                    "title": title,
-                    "body": body,
-                    "received": received,
-                    "steps": steps,
-                    "step": current,
-                    "closed_at": steps[-1][1] if closed else None,
-                    "due": None if closed else steps[-1][2],
-                    "assignee": None if current == Step.RECEIVED and rng.random() < 0.7 else auditor_id,
-                    "action": action,
-                    "path": path,
-                }
+                CasePlan(
+                    number=f"{year}-{seq:04d}",
+                    year=year,
+                    kind=kind,
+                    category=category,
+                    title=title,
+                    body=body,
+                    received=received,
+                    steps=steps,
+                    step=current,
+                    closed_at=steps[-1][1] if closed else None,
+                    due=None if closed else steps[-1][2],
+                    assignee=None if current == Step.RECEIVED and rng.random() < 0.7 else auditor_id,
+                    action=action,
+                    path=path,
+                )
             )
-    counters = Counter(p["year"] for p in plans)
+    counters = Counter(p.year for p in plans)
     CaseCounter.objects.bulk_create([CaseCounter(year=y, last=n) for y, n in sorted(counters.items())])
 
-    sample = {p["number"] for p in sorted(plans, key=lambda p: p["received"])[-RECEIPT_SAMPLE:]}
+    sample = {p.number for p in sorted(plans, key=lambda p: p.received)[-RECEIPT_SAMPLE:]}
     case_columns = [
         "number",
         "year",
@@ -341,14 +368,14 @@ def generate(ctx: BenchContext) -> None:
             private = PrivateKey(rng.randbytes(32))
             public = bytes(private.public_key)
             private_bytes = bytes(private)
-            private_keys[p["number"]] = private_bytes
-            params = production if p["number"] in sample else cheap
+            private_keys[p.number] = private_bytes
+            params = production if p.number in sample else cheap
             salt = rng.randbytes(crypto.SALT_BYTES)
-            receipt = bench_receipt(p["number"])
+            receipt = bench_receipt(p.number)
             receipt_key = crypto.derive_key(receipt, salt, params)
             thread: list[tuple[str, int | None, str, dt.datetime]] = []
             last_reporter = None
-            for step, started, _due, done in p["steps"]:
+            for step, started, _due, done in p.steps:
                 if step == Step.REVIEW and rng.random() < 0.55:
                     thread.append(("answer", auditor_id, rng.choice(ANSWERS), started + dt.timedelta(hours=3)))
                 if step in (Step.REVIEW, Step.INVESTIGATION) and rng.random() < 0.5:
@@ -359,35 +386,35 @@ def generate(ctx: BenchContext) -> None:
                         thread.append(("reporter", None, rng.choice(REPLIES), at))
                         last_reporter = at if last_reporter is None or at > last_reporter else last_reporter
                 if step == Step.CLOSED:
-                    text = RESULTS[p["action"]] if p["action"] else "문의하신 내용에 답변드리고 상담을 마칩니다."
+                    text = RESULTS[p.action] if p.action else "문의하신 내용에 답변드리고 상담을 마칩니다."
                     thread.append(("result", auditor_id, text, started))
             thread = sorted((m for m in thread if m[3] < now), key=lambda m: m[3])
-            messages[p["number"]] = thread
-            modified = max([p["received"], *(m[3] for m in thread), *(s[1] for s in p["steps"])])
+            messages[p.number] = thread
+            modified = max([p.received, *(m[3] for m in thread), *(s[1] for s in p.steps)])
             case_rows.append(
                 (
-                    p["number"],
-                    p["year"],
-                    p["kind"],
-                    p["category"],
-                    p["step"],
-                    ts(p["received"]),
-                    ts(p["due"]),
-                    ts(p["closed_at"]),
-                    p["assignee"],
-                    p["action"],
+                    p.number,
+                    p.year,
+                    p.kind,
+                    p.category,
+                    p.step,
+                    ts(p.received),
+                    ts(p.due),
+                    ts(p.closed_at),
+                    p.assignee,
+                    p.action,
                     ts(last_reporter),
                     public,
-                    crypto.seal_json(public, {"title": p["title"], "body": p["body"]}),
+                    crypto.seal_json(public, {"title": p.title, "body": p.body}),
                     crypto.seal_json(public, {"name": "홍길동 010-****-1234"}) if rng.random() < 0.04 else None,
-                    crypto.seal_json(public, {"text": RESULTS[p["action"]]}) if p["action"] else None,
+                    crypto.seal_json(public, {"text": RESULTS[p.action]}) if p.action else None,
                     crypto.receipt_lookup(receipt),
                     salt,
                     params.time_cost,
                     params.memory_kib,
                     crypto.secret_encrypt(receipt_key, private_bytes),
                     crypto.seal(office_public, private_bytes),
-                    ts(p["received"]),
+                    ts(p.received),
                     ts(modified),
                 )
             )
@@ -397,17 +424,17 @@ def generate(ctx: BenchContext) -> None:
 
     step_rows, seal_rows, message_rows = [], [], []
     for p in plans:
-        case_id = ids[p["number"]]
-        private_bytes = private_keys[p["number"]]
+        case_id = ids[p.number]
+        private_bytes = private_keys[p.number]
         public = bytes(PrivateKey(private_bytes).public_key)
-        for step, started, step_due, done in p["steps"]:
+        for step, started, step_due, done in p.steps:
             late_by = done or now
             notified = step_due + dt.timedelta(minutes=10) if step_due and step_due < late_by else None
             step_rows.append(CaseStep(case_id=case_id, step=step, started_at=started, due_at=step_due, done_at=done))
             if notified:
                 step_rows[-1].overdue_notified_at = notified
-        seal_rows.append((case_id, handler.pk, crypto.seal(handler_public, private_bytes), ts(p["received"])))
-        for kind, author, text, at in messages[p["number"]]:
+        seal_rows.append((case_id, handler.pk, crypto.seal(handler_public, private_bytes), ts(p.received)))
+        for kind, author, text, at in messages[p.number]:
             message_rows.append((case_id, kind, author, crypto.seal_json(public, {"body": text}), ts(at)))
     CaseStep.objects.bulk_create(step_rows, batch_size=ctx.batch_size)
     _insert(CaseSeal, ["case", "handler_key", "sealed_key", "created_at"], seal_rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -269,7 +269,7 @@ def generate(ctx: BenchContext) -> None:
             r = random.Random(f"{ctx.seed}:{ctx.scale.name}:performance:act:{pk}")
             current = year == this_year
             last = quarters_now if current else 4
-            entrants = users.get(department_id) or [planner_id]
+            entrants: Sequence[int | None] = users.get(department_id) or [planner_id]
             if kind == Kind.QUANTITATIVE:
                 assert target is not None
                 if direction == Direction.FALLING:

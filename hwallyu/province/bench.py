@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -303,7 +303,7 @@ def generate(ctx: BenchContext) -> None:
             shares = BACK_LOADED if plan["profiled"] else [m / 12 for m in range(1, 13)]
             late_department = current and r.random() < 0.06  # has not entered October yet
             owner = plan["owners"][0]
-            submitters = users_by_department.get(owner.pk) or [reviewer_id]
+            submitters: Sequence[int | None] = users_by_department.get(owner.pk) or [reviewer_id]
             reason = LAG_REASONS.get(code.split("-")[0] + "-" + code.split("-")[1], "") if lagging else ""
             if lagging and not reason:
                 reason = GENERIC_REASONS[r.randrange(len(GENERIC_REASONS))]
@@ -380,7 +380,7 @@ def generate(ctx: BenchContext) -> None:
             continue
         r = random.Random(f"{ctx.seed}:{ctx.scale.name}:province-q:{year}:{code}")
         owner = owner_codes[(year, code)][0]
-        authors = users_by_department.get(owner.pk) or [reviewer_id]
+        authors: Sequence[int | None] = users_by_department.get(owner.pk) or [reviewer_id]
         author = authors[r.randrange(len(authors))]
         name = next(i.name for i in indicators if i.evaluation_year.year == year and i.code == code)
         for version in range(1, r.randint(1, 3) + 1):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -127,8 +128,8 @@ def generate(ctx: BenchContext) -> None:
     per_year = ctx.spread(ctx.scale.review_submissions, ctx.years)
     targets: list[ReviewTarget] = []
     facts: dict[int, tuple[tuple[int, ...], int, int, int]] = {}  # target index → months, progress, budget, executed
-    for year, submissions in zip(ctx.years, per_year, strict=True):
-        wanted = submissions // len(QUARTERS)
+    for year, year_submissions in zip(ctx.years, per_year, strict=True):
+        wanted = year_submissions // len(QUARTERS)
         pledges = pledges_by_year.get(year, [])
         projects = projects_by_year.get(year, [])
         n_pledges = min(len(pledges), wanted // 8)
@@ -202,10 +203,10 @@ def generate(ctx: BenchContext) -> None:
         categories = categories_by_year[round_.year]
         year_end = min(today, dt.date(round_.year, 12, 31))
         for target, (months, final, budget, executed) in targets_by_year.get(round_.year, []):
-            status = _status(rng, round_)
-            sub = Submission(round=round_, target=target, status=status)
+            sub_status = _status(rng, round_)
+            sub = Submission(round=round_, target=target, status=sub_status)
             submissions.append(sub)
-            if status == SubmissionStatus.DRAFT and rng.random() < 0.5:
+            if sub_status == SubmissionStatus.DRAFT and rng.random() < 0.5:
                 continue  # not started: the department has not written anything yet
             planned = schedule.planned_progress(months, year=round_.year, as_of=round_.as_of)
             reference = schedule.planned_progress(months, year=round_.year, as_of=year_end) or Decimal(100)
@@ -222,15 +223,15 @@ def generate(ctx: BenchContext) -> None:
             if planned is not None and planned - actual > 10:
                 sub.delay_category = rng.choice(categories)
                 sub.delay_reason = rng.choice(DELAY_REASONS)
-            if status == SubmissionStatus.DRAFT:
+            if sub_status == SubmissionStatus.DRAFT:
                 continue
-            writers = staff.get(target.department_id) or [managers.get(target.department_id)]
+            writers: Sequence[int | None] = staff.get(target.department_id) or [managers.get(target.department_id)]
             submitted = round_.opens_on + dt.timedelta(days=rng.randint(2, 10))
             sub.submitted_by_id = rng.choice(writers)
             sub.submitted_at = _at(submitted, rng.randint(9, 17))
-            if status == SubmissionStatus.RETURNED:
+            if sub_status == SubmissionStatus.RETURNED:
                 sub.returned_reason = "추진 실적을 수치로 구체화하고 증빙을 보완해 주세요."
-            if status in (SubmissionStatus.APPROVED, SubmissionStatus.ASSESSED):
+            if sub_status in (SubmissionStatus.APPROVED, SubmissionStatus.ASSESSED):
                 sub.approved_by_id = managers.get(target.department_id)
                 sub.approved_at = _at(submitted + dt.timedelta(days=1), 14)
                 pending.append((sub, target))
@@ -250,12 +251,12 @@ def generate(ctx: BenchContext) -> None:
         )
         assessment = Assessment(submission_id=sub.pk, gap=gap, proposed_state=proposed)
         if sub.status == SubmissionStatus.ASSESSED:
-            final = proposed if rng.random() < 0.9 or proposed is None else rng.choice(states)
-            assessment.final_state = final
-            assessment.comment = COMMENTS.get(final.code if final else "", "")
+            final_state = proposed if rng.random() < 0.9 or proposed is None else rng.choice(states)
+            assessment.final_state = final_state
+            assessment.comment = COMMENTS.get(final_state.code if final_state else "", "")
             assessment.assessed_by = planner
             assessment.assessed_at = _at(sub.round.closes_on + dt.timedelta(days=rng.randint(3, 12)), 16)
-            if final is not None and final.rule == Rule.GAP and rng.random() < 0.6:
+            if final_state is not None and final_state.rule == Rule.GAP and rng.random() < 0.6:
                 alternatives.append(
                     Alternative(
                         submission_id=sub.pk,

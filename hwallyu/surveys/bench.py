@@ -314,7 +314,7 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
     answer_columns = ("id", "survey", "department", "petition_type", "source", "channel", "month")
     item_columns = ("answer", "question", "value", "text")
     type_tables = {"petition": PETITION_TYPES, "contract": CONTRACT_TYPES, "subsidy": SUBSIDY_TYPES}
-    totals = Counter()
+    totals: Counter[str] = Counter()
 
     bar = ctx.progress("행정만족도 명부·안내·응답", total=scale.register_rows)
     rand = rng.random
@@ -365,7 +365,7 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
             entries[(month_of[d], source)].append(
                 [processed, received, ptype, dept, legal if source == "petition" else None, phone, source]
             )
-        imports = []
+        imports: list[RegisterImport] = []
         import_keys = sorted(entries)
         for month, source in import_keys:
             rows = len(entries[(month, source)])
@@ -429,6 +429,8 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
         made = RegisterImport.objects.bulk_create(imports)
         import_ids = {key: r.id for key, r in zip(import_keys, made, strict=False)}
         for r in made:  # uploaded a few seconds before the import started
+            if r.started_at is None:
+                raise AssertionError("every bench import has started")
             RegisterImport.objects.filter(id=r.id).update(created_at=r.started_at - dt.timedelta(seconds=5))
 
         rows_out = []
@@ -475,10 +477,10 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
         remind_after = dt.timedelta(days=survey.reminder_after_days)
         for entry_id, e in zip(entry_ids, order, strict=True):
             processed, _received, ptype, dept, _legal, phone, source, phone_hash = e
-            send = sends.get(month_of[processed // 1440])
-            if not phone or send is None or phone_hash in seen:
+            send_day = sends.get(month_of[processed // 1440])
+            if not phone or send_day is None or phone_hash in seen:
                 continue
-            queued = dt.datetime.combine(send, dt.time(SEND_HOUR))
+            queued = dt.datetime.combine(send_day, dt.time(SEND_HOUR))
             if rand() >= p_invite:
                 # not invited: asked earlier not to be surveyed, or invited by another round lately
                 if rand() < 0.3 and phone_hash not in optouts:
@@ -538,21 +540,22 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
             channel = "alimtalk" if r < 0.88 else ("sms" if r < 0.95 else ("lms" if r < 0.98 else ""))
             keyed.append((rng.getrandbits(128), dept, ptype, source, channel, dt.date(when.year, when.month, 1)))
         keyed.sort()
-        answer_rows, item_rows = [], []
-        groups: dict[tuple[Any, ...], list[Any]] = {}
+        answer_rows: list[tuple[Any, ...]] = []
+        item_rows: list[tuple[Any, int, int | None, str]] = []
+        groups: dict[tuple[Any, ...], list[Any]] = {}  # [answers, {question_id: [n, total]}]
         words: Counter[str] = Counter()
         month_value: dict[dt.date, Any] = {}
-        for bits, dept, ptype, source, channel, month in keyed:
-            key = (dept, ptype, source, channel, month)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = [0, {}]
-            group[0] += 1
-            sums = group[1]
+        for bits, dept, ptype, source, channel, answer_month in keyed:
+            group_key = (dept, ptype, source, channel, answer_month)
+            answer_group = groups.get(group_key)
+            if answer_group is None:
+                answer_group = groups[group_key] = [0, {}]
+            answer_group[0] += 1
+            sums: dict[int, list[int]] = answer_group[1]
             aid = db.uuid(uuid.UUID(int=bits, version=4))
-            if month not in month_value:
-                month_value[month] = db.date(month)
-            answer_rows.append((aid, sid, dept, ptype, source, channel, month_value[month]))
+            if answer_month not in month_value:
+                month_value[answer_month] = db.date(answer_month)
+            answer_rows.append((aid, sid, dept, ptype, source, channel, month_value[answer_month]))
             mood = 3.9 + dept_quality[dept] + year_drift
             for qid, bias in scale_codes:
                 value = _clamp(gauss(mood + bias, 0.85))
@@ -576,8 +579,8 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
         bulk.insert_rows(Answer, answer_columns, answer_rows)
         bulk.insert_rows(AnswerItem, item_columns, item_rows)
         tally = tallies.Tally()
-        for (dept, ptype, source, channel, month), (count, sums) in groups.items():
-            answer = Answer(department_id=dept, petition_type=ptype, source=source, channel=channel, month=month)
+        for (dept, ptype, source, channel, answer_month), (count, sums) in groups.items():
+            answer = Answer(department_id=dept, petition_type=ptype, source=source, channel=channel, month=answer_month)
             tally.group(tallies.answer_keys(answer), count, sums)
         tally.words.update(words)
         tallies.apply(sid, tally)
@@ -652,6 +655,8 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
                 row["n"] += 1
                 row["processed"] += 1
                 row["mobile"] += bool(e[5])
+            if closed_at is None:
+                raise AssertionError("a closed round has sent all its invitations")
             fields["closed_at"] = _aware(closed_at)
             fields["closing_totals"] = {
                 "invitations": {
@@ -710,15 +715,15 @@ def pages() -> list[BenchPage]:
         .first()
         or big
     )
+    out = [BenchPage("조사 회차 목록", reverse("surveys:list"))]
+    if big is None:
+        return out
     record = (
         RegisterImport.objects.filter(survey_id=big, status=ImportStatus.DONE)
         .order_by("-rows_added", "id")
         .values_list("id", flat=True)
         .first()
     )
-    out = [BenchPage("조사 회차 목록", reverse("surveys:list"))]
-    if big is None:
-        return out
     out += [
         BenchPage("조사 상세(진행 중)", reverse("surveys:detail", args=[current])),
         BenchPage("조사 상세(가장 큰 회차)", reverse("surveys:detail", args=[big])),

@@ -60,10 +60,10 @@ class Tally:
         for key in keys:
             self.counts[key] += 1
         for question_id, value in values:
-            for by, key in keys:
-                cell = self.items.get((by, key, question_id))
+            for by, group_key in keys:
+                cell = self.items.get((by, group_key, question_id))
                 if cell is None:
-                    cell = self.items[(by, key, question_id)] = [0, 0]
+                    cell = self.items[(by, group_key, question_id)] = [0, 0]
                 cell[0] += 1
                 cell[1] += value or 0
 
@@ -72,10 +72,10 @@ class Tally:
         for key in keys:
             self.counts[key] += answers
         for question_id, (n, total) in items.items():
-            for by, key in keys:
-                cell = self.items.get((by, key, question_id))
+            for by, group_key in keys:
+                cell = self.items.get((by, group_key, question_id))
                 if cell is None:
-                    cell = self.items[(by, key, question_id)] = [0, 0]
+                    cell = self.items[(by, group_key, question_id)] = [0, 0]
                 cell[0] += n
                 cell[1] += total
 

@@ -115,7 +115,8 @@ def attach_months(projects: list[Project]) -> list[Project]:
     for project_id, month, note in rows.values_list("project_id", "month", "note"):
         notes[project_id][month] = note
     for project in projects:
-        project.month_notes = notes[project.pk]
+        # not a model field (the stubs do not know it): read back by ``month_notes()`` and ``Project.planned_months()``
+        setattr(project, "month_notes", notes[project.pk])  # noqa: B010
     return projects
 
 
@@ -264,32 +265,31 @@ def _zero(name: str) -> Coalesce:
     return Coalesce(F(name), Value(0))
 
 
-def _violating_lines(plan: WorkPlan) -> list[BudgetLine]:
+def _violating_lines(plan: WorkPlan) -> list[tuple[int, BudgetLine]]:
     """The lines breaking 계 = 재원 합계 or 총사업비 ≥ 계 + 이후 (``budget.check_amounts`` in SQL, "-" as 0),
-    in statement order, each with its ``position`` in the statement (counted only when there are some)."""
+    in statement order, each as ``(position in the statement, line)`` (counted only when there are some)."""
     sources = _zero("national") + _zero("provincial") + _zero("city") + _zero("other")
-    lines = list(
+    lines: list[BudgetLine] = list(
         BudgetLine.objects.filter(plan=plan)
         .alias(this_year_0=_zero("this_year"), total_cost_0=_zero("total_cost"), sources=sources)
         .filter(~Q(this_year_0=F("sources")) | Q(total_cost_0__lt=_zero("this_year") + _zero("later")))
         .order_by("order", "pk")
     )
-    if lines:
-        before = (
-            BudgetLine.objects.filter(plan=plan)
-            .filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lte=OuterRef("pk")))
-            .values("plan")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        positions = dict(
-            BudgetLine.objects.filter(pk__in=[line.pk for line in lines])
-            .annotate(position=Subquery(before))
-            .values_list("pk", "position")
-        )
-        for line in lines:
-            line.position = positions[line.pk]
-    return lines
+    if not lines:
+        return []
+    before = (
+        BudgetLine.objects.filter(plan=plan)
+        .filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lte=OuterRef("pk")))
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    positions: dict[int, int] = dict(
+        BudgetLine.objects.filter(pk__in=[line.pk for line in lines])
+        .annotate(position=Subquery(before))
+        .values_list("pk", "position")
+    )
+    return [(positions[line.pk], line) for line in lines]
 
 
 @dataclass
@@ -343,9 +343,9 @@ def budget_statement_page(plan: WorkPlan, *, page: Any = None, per_page: int = B
         header_entered=header_entered,
         header_source_row=record.header_row if record else None,
     )
-    for line in _violating_lines(plan):
+    for position, line in _violating_lines(plan):
         for rule, fields, message in check_amounts(line.amounts()):
-            violations.append(Violation(rule, line.position, line.name, fields, message, line.source_row, line.pk))
+            violations.append(Violation(rule, position, line.name, fields, message, line.source_row, line.pk))
     statement = Statement(plan.year, header, rows, totals, violations, record.source_name if record else "")
     return StatementPage(statement, current, lines, record)
 

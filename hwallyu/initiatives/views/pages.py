@@ -173,7 +173,7 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 def events(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     qs = selectors.events_queryset(initiative)
-    number = request.GET.get("page")
+    number: str | int | None = request.GET.get("page")
     if not number:
         # A long campaign has hundreds of events: open on the page with today's.
         number = selectors.events_before(initiative, selectors.today()) // EVENT_PAGE_SIZE + 1
