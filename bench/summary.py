@@ -116,7 +116,8 @@ def bulk_rows(reports: dict[str, dict[str, Any]]) -> list[str]:
             return "–"
         ok = d["errors"] == 0 and d["p95_ms"] is not None and d["p95_ms"] <= t["load_p95_ms"]
         return (
-            f"{d['users']}명 {fmt(d['duration_s'])}초: {fmt(d['requests'])}요청, 오류 {d['errors']}, "
+            f"{d['users']}명 {fmt(d['duration_s'])}초 (클릭 사이 {d['think_s'][0]:g}–{d['think_s'][1]:g}초): "
+            f"{fmt(d['requests'])}요청, 오류 {d['errors']}, "
             f"p95 {d['p95_ms']} ms ({d['throughput_rps']}요청/초) {mark(ok)}; 혼자일 때 p95 {d['baseline_p95_ms']} ms"
         )
 

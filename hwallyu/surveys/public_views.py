@@ -20,7 +20,6 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hwallyu.org import selectors as org
 from hwallyu.surveys import services
 from hwallyu.surveys.forms import AnswerForm
 from hwallyu.surveys.services import AnswerRefused
@@ -68,8 +67,7 @@ def origin_ok(request: HttpRequest) -> bool:
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    context.setdefault("city_name", org.city().name)
-    response = render(request, template, context, status=status)
+    response = render(request, template, context, status=status)  # the shell's context processor adds city_name
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "same-origin"  # the token in the URL never leaks to another site
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -112,7 +110,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             values, texts = form.values()
             contact = form.cleaned_data.get("contact", "") if form.cleaned_data.get("incentive") else ""
             try:
-                services.answer_submit(token=token, values=values, texts=texts, incentive_contact=contact)
+                services.answer_submit(
+                    token=token, values=values, texts=texts, incentive_contact=contact, invitation=invitation
+                )
             except AnswerRefused as exc:
                 return _refused(request, exc, status=409 if exc.reason == "answered" else None)
             return _page(

@@ -615,7 +615,10 @@ class AnswerRefused(Exception):
 def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
     """The open, unanswered invitation behind a link, or :class:`AnswerRefused` saying why not."""
     now = now or timezone.now()
-    invitation = Invitation.objects.select_related("survey").filter(token=token).first() if token else None
+    try:
+        invitation = Invitation.objects.select_related("survey").get(token=token) if token else None
+    except Invitation.DoesNotExist:
+        invitation = None
     if invitation is None or invitation.status == InvitationStatus.CANCELLED:
         raise AnswerRefused("unknown")
     if invitation.answered:
@@ -638,14 +641,17 @@ def answer_submit(
     texts: dict[int, str],
     incentive_contact: str = "",
     now: dt.datetime | None = None,
+    invitation: Invitation | None = None,
 ) -> None:
     """Store one anonymous answer for a link, once.
 
     The invitation is flipped to ``answered`` by a conditional update, so of two submits (also
     concurrent ones) exactly one wins; the answer goes to the shuffle buffer with the month only.
+    ``invitation`` is the one the caller just read for ``token`` (the answer page): it is not read
+    again, as the conditional update re-checks everything that could have changed since.
     """
     now = now or timezone.now()
-    _answer_submit(token, values, texts, incentive_contact, now)
+    _answer_submit(token, values, texts, incentive_contact, now, invitation)
 
 
 def retry_when_locked(func: Any) -> Any:
@@ -673,12 +679,25 @@ def retry_when_locked(func: Any) -> Any:
 
 
 def _answer_submit(
-    token: str, values: dict[int, int | None], texts: dict[int, str], contact: str, now: dt.datetime
+    token: str,
+    values: dict[int, int | None],
+    texts: dict[int, str],
+    contact: str,
+    now: dt.datetime,
+    invitation: Invitation | None = None,
 ) -> None:
     with transaction.atomic():
-        invitation = invitation_for_token(token, now=now)
-        won = Invitation.objects.filter(id=invitation.id, answered=False, expires_at__gt=now).update(answered=True)
+        if invitation is None or invitation.token != token:
+            invitation = invitation_for_token(token, now=now)
+        won = (
+            Invitation.objects.filter(
+                id=invitation.id, answered=False, expires_at__gt=now, survey__status=SurveyStatus.OPEN
+            )
+            .exclude(status=InvitationStatus.CANCELLED)
+            .update(answered=True)
+        )
         if not won:
+            invitation_for_token(token, now=now)  # raises the reason (answered, closed, expired, cancelled)
             raise AnswerRefused("answered")
         AnswerBuffer.objects.create(
             survey_id=invitation.survey_id,
