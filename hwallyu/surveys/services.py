@@ -689,10 +689,10 @@ def _answer_submit(
     with transaction.atomic():
         if invitation is None or invitation.token != token:
             invitation = invitation_for_token(token, now=now)
+        # Only the invitation's own columns: a condition through a join becomes "id IN (subquery)", which
+        # PostgreSQL does not re-check after waiting for a concurrent submit's row lock (both would win).
         won = (
-            Invitation.objects.filter(
-                id=invitation.id, answered=False, expires_at__gt=now, survey__status=SurveyStatus.OPEN
-            )
+            Invitation.objects.filter(id=invitation.id, answered=False, expires_at__gt=now)
             .exclude(status=InvitationStatus.CANCELLED)
             .update(answered=True)
         )
