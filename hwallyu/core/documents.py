@@ -660,7 +660,7 @@ def _hwpx_text(value: Any) -> str:
     return f"<hp:t>{''.join(out)}</hp:t>"
 
 
-def _placeholder(template: str, element: str, attr: str, name: str) -> str:
+def _format_field(template: str, element: str, attr: str, name: str) -> str:
     """Turn ``attr`` of the one ``<hp:element>`` in ``template`` into a ``{name}`` format field."""
     tags = list(re.finditer(rf"<hp:{element}\b[^>]*>", template))
     if len(tags) != 1:
@@ -689,7 +689,7 @@ def _cell_template(cell_xml: str) -> str:
         ("cellSz", "width", "width"),
         ("cellSz", "height", "height"),
     ):
-        template = _placeholder(template, element, attr, name)
+        template = _format_field(template, element, attr, name)
     template, count = re.subn(r"<hp:t/>|<hp:t>.*?</hp:t>", "{text}", template, flags=re.DOTALL)
     if count != 1:
         raise ValueError("한글 표 셀 견본의 글이 한 덩어리가 아닙니다.")

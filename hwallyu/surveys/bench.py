@@ -294,23 +294,8 @@ def _generate(ctx: BenchContext, rng: Any, db: _Db) -> None:
         "legal_days",
         "register_import",
     )
-    invitation_columns = (
-        "survey",
-        "entry",
-        "department",
-        "petition_type",
-        "source",
-        "phone",
-        "phone_hash",
-        "token",
-        "message",
-        "status",
-        "answered",
-        "created_at",
-        "queued_at",
-        "expires_at",
-        "reminded_at",
-    )
+    # the columns invitations_prepare writes, plus the sending and reminder times of a round under way
+    invitation_columns = (*services.INVITATION_COLUMNS, "queued_at", "expires_at", "reminded_at")
     answer_columns = ("id", "survey", "department", "petition_type", "source", "channel", "month")
     item_columns = ("answer", "question", "value", "text")
     type_tables = {"petition": PETITION_TYPES, "contract": CONTRACT_TYPES, "subsidy": SUBSIDY_TYPES}
