@@ -19,8 +19,10 @@ def _fresh_caches():  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
     from hwallyu.core.calendar import reset_calendar_cache
+    from hwallyu.surveys.services import reset_question_cache
 
     cache.clear()
     reset_calendar_cache()
+    reset_question_cache()
     yield
     reset_calendar_cache()

@@ -26,10 +26,12 @@ def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import get_resolver
 
     from hwallyu.core.benchdata import BENCH_ACCOUNTS
     from hwallyu.core.registry import bench_modules
 
+    get_resolver().url_patterns  # noqa: B018 - loaded before the freeze, as hwallyu/wsgi.py does
     gc.freeze()  # as hwallyu/wsgi.py does after start-up
     users = {u.username: u for u in get_user_model().objects.filter(username__in=BENCH_ACCOUNTS.values())}
     clients: dict[str, Client] = {}

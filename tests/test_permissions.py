@@ -187,6 +187,25 @@ def org_group(org: TestOrg) -> dict[str, Any]:
 CASES: list[Case] = [
     # --- core: home, health, working-time calendar (everyone reads, the office edits), audit trail --
     Case("core:home", everyone(200)),
+    # the dashboard's blocks: each answers as its own permission says (the htmx fragment and the page)
+    Case("core:dashboard_block", everyone(200), kwargs=lambda o: {"key": "directives"}, note="지시사항"),
+    Case(
+        "core:dashboard_block",
+        everyone(200),
+        kwargs=lambda o: {"key": "directives"},
+        headers={"HX-Request": "true"},
+        note="지시사항, htmx fragment",
+    ),
+    Case("core:dashboard_block", only(["admin", "planner"]), kwargs=lambda o: {"key": "org"}, note="조직: the office"),
+    Case(
+        "core:dashboard_block",
+        only(["admin", "planner", "auditor", "executive"]),
+        kwargs=lambda o: {"key": "surveys"},
+        headers={"HX-Request": "true"},
+        note="행정만족도: readers",
+    ),
+    Case("core:dashboard_block", only([]), kwargs=lambda o: {"key": "integrity"}, note="청렴: designated handlers"),
+    Case("core:dashboard_block", everyone(404), kwargs=lambda o: {"key": "no-such-block"}, note="unknown block"),
     Case("core:healthz", everyone(200, anonymous=200)),
     Case("core:calendar", everyone(200)),
     Case(
@@ -1415,11 +1434,11 @@ CASES += [
     Case("survey_public:answer", dict.fromkeys(ROLES, 200), kwargs=sv_link),
     Case(
         "survey_public:answer",
-        dict.fromkeys(ROLES, 200),
+        dict.fromkeys(ROLES, 303),
         kwargs=sv_link,
         method="post",
         data=sv_answer,
-        note="answered: thanks",
+        note="answered: to the thank-you page",
     ),
     Case(
         "survey_public:answer",
@@ -1429,6 +1448,7 @@ CASES += [
         note="no form nonce: refused",
     ),
     Case("survey_public:answer", dict.fromkeys(ROLES, 404), kwargs=lambda o: {"token": "unknown"}, note="no link"),
+    Case("survey_public:done", dict.fromkeys(ROLES, 303), kwargs=sv_link, note="not answered yet: back to the form"),
     Case("survey_public:optout", dict.fromkeys(ROLES, 405), kwargs=sv_link, note="POST only"),
     Case("survey_public:optout", dict.fromkeys(ROLES, 200), kwargs=sv_link, method="post", data=sv_nonce),
     Case(
@@ -1510,7 +1530,7 @@ def test_every_named_url_is_in_the_table():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_each_case_names_every_role_and_a_real_url(case):
     assert set(case.expect) == set(ROLES), f"{case.id}: roles {sorted(set(ROLES) ^ set(case.expect))}"
-    assert all(status in {200, 302, 403, 404, 405} for status in case.expect.values())
+    assert all(status in {200, 302, 303, 403, 404, 405} for status in case.expect.values())
     assert case.method in {"get", "post"}
     names = {name for _, name in _named_urls(get_resolver().url_patterns)}
     assert case.url_name in names

@@ -85,11 +85,41 @@ def generate(ctx: BenchContext) -> None:
     AuditChainHead.objects.update_or_create(pk=1, defaults={"last_hash": prev, "count": count})
 
 
+def dashboard_block_pages() -> list[BenchPage]:
+    """Every dashboard block the planning office and a department head load, each timed as a page
+    (without htmx: the whole page a browser without JavaScript gets, which costs more than the
+    fragment); the audit team's blocks that neither sees (청렴) are timed for the auditor."""
+    from django.contrib.auth import get_user_model
+
+    from hwallyu.core.benchdata import BENCH_ACCOUNTS
+    from hwallyu.core.navigation import dashboard_blocks
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=BENCH_ACCOUNTS.values())}
+    out: list[BenchPage] = []
+    seen: set[str] = set()
+    for role, suffix, only_new in (
+        ("planning", "", False),
+        ("manager", "(부서장)", False),
+        ("audit", "(감사팀)", True),
+    ):
+        user = users.get(BENCH_ACCOUNTS[role])
+        if user is None:
+            continue
+        for block in dashboard_blocks(user):
+            if only_new and block.key in seen:
+                continue
+            seen.add(block.key)
+            path = reverse("core:dashboard_block", args=[block.key])
+            out.append(BenchPage(f"첫 화면 {block.title}{suffix}", path, role=role))
+    return out
+
+
 def pages() -> list[BenchPage]:
     return [
         BenchPage("첫 화면(대시보드)", reverse("core:home")),
         BenchPage("첫 화면(부서장)", reverse("core:home"), role="manager"),
         BenchPage("첫 화면(담당자)", reverse("core:home"), role="staff"),
+        *dashboard_block_pages(),
         BenchPage("업무일·휴무일", reverse("core:calendar")),
         BenchPage("감사 기록", reverse("core:audit")),
         BenchPage("감사 기록(검색)", reverse("core:audit") + "?action=directive.report"),

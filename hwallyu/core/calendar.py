@@ -156,7 +156,8 @@ class WorkCalendar:
                     remaining -= per_day
                 else:
                     for bs, be in bounds:
-                        if cursor >= be:
+                        # nothing left to add at the very end of a block: the end itself (adding 0 stays put)
+                        if cursor > be or (cursor == be and remaining):
                             continue
                         begin = max(cursor, bs)
                         available = be - begin

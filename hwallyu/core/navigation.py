@@ -48,16 +48,43 @@ class Card:
     tone: str = ""  # "", "warning", "danger", "success"
 
 
+@dataclass(frozen=True)
+class DashboardBlock:
+    """One module's block of cards on the home dashboard, loaded by its own request.
+
+    ``visible(user)`` is the block's permission, answered from the user's role without counting
+    anything: the page shell shows a loading block for each visible one, and the block's URL
+    refuses the users it is not visible to.  ``provider(user)`` computes the cards; it may still
+    return none (nothing to show yet, e.g. no open survey), and then the block is left out."""
+
+    key: str
+    title: str
+    provider: Callable[[Any], Iterable[Card]]
+    visible: Callable[[Any], bool]
+    order: int = 100
+
+    def cards(self, user: Any) -> list[Card]:
+        return list(self.provider(user)) if self.visible(user) else []
+
+
 _sections: dict[str, NavSection] = {}
-_dashboard: list[tuple[int, str, Callable[[Any], Iterable[Card]]]] = []
+_dashboard: dict[str, DashboardBlock] = {}
 
 
 def register_section(key: str, label: str, order: int, items: Iterable[NavItem]) -> None:
     _sections[key] = NavSection(key, label, order, list(items))
 
 
-def register_dashboard(title: str, provider: Callable[[Any], Iterable[Card]], *, order: int = 100) -> None:
-    _dashboard.append((order, title, provider))
+def register_dashboard(
+    title: str,
+    provider: Callable[[Any], Iterable[Card]],
+    *,
+    key: str,
+    visible: Callable[[Any], bool],
+    order: int = 100,
+) -> None:
+    """Add a module's card block to the home dashboard; ``key`` names its URL (letters, digits, ``-``, ``_``)."""
+    _dashboard[key] = DashboardBlock(key, title, provider, visible, order)
 
 
 def sections_for(role: str | None) -> list[dict[str, Any]]:
@@ -75,10 +102,14 @@ def sections_for(role: str | None) -> list[dict[str, Any]]:
     return result
 
 
-def dashboard_for(user: Any) -> list[dict[str, Any]]:
-    blocks = []
-    for _, title, provider in sorted(_dashboard, key=lambda d: d[0]):
-        cards = list(provider(user))
-        if cards:
-            blocks.append({"title": title, "cards": cards})
-    return blocks
+def dashboard_blocks(user: Any) -> list[DashboardBlock]:
+    """The blocks ``user`` may see, in dashboard order (nothing is counted here)."""
+    return [b for b in sorted(_dashboard.values(), key=lambda b: (b.order, b.key)) if b.visible(user)]
+
+
+def dashboard_block(key: str) -> DashboardBlock | None:
+    return _dashboard.get(key)
+
+
+def all_dashboard_blocks() -> list[DashboardBlock]:
+    return sorted(_dashboard.values(), key=lambda b: (b.order, b.key))

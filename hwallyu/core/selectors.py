@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import holidays
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from hwallyu.core.calendar import MAX_HOUR_BASED_DAYS, SEOUL, WorkCalendar, get_calendar
@@ -81,14 +82,40 @@ def audit_events(user: Any, flt: AuditFilter | None = None) -> QuerySet[AuditEve
     return qs
 
 
-def audit_actions() -> list[str]:
-    return sorted(set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()))
+@dataclass(frozen=True)
+class AuditChoices:
+    """The values the audit filter offers: every action and every target type in the trail."""
+
+    actions: list[str]
+    target_types: list[str]
 
 
-def audit_target_types() -> list[str]:
-    return sorted(
-        set(AuditEvent.objects.exclude(target_type="").order_by().values_list("target_type", flat=True).distinct())
-    )
+def audit_choices() -> AuditChoices:
+    """The trail's distinct actions and target types, in one query whatever its size.
+
+    ``SELECT DISTINCT`` reads every row's index entry (200,000 rows take tens of milliseconds
+    on PostgreSQL).  There are only a few dozen values, so this walks each column's index from
+    value to next value instead (a "loose index scan": one index probe per value), which
+    PostgreSQL and SQLite both run from the index of that column.
+    """
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    steps, selects = [], []
+    for name in ("action", "target_type"):
+        column = connection.ops.quote_name(name)  # the column is named as the field
+        step = f"{name}_values"
+        steps.append(
+            f"{step}(v) AS (SELECT MIN({column}) FROM {table} WHERE {column} > ''"
+            f" UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > {step}.v)"
+            f" FROM {step} WHERE {step}.v IS NOT NULL)"
+        )
+        selects.append(f"SELECT '{name}', v FROM {step} WHERE v IS NOT NULL")
+    sql = f"WITH RECURSIVE {', '.join(steps)} {' UNION ALL '.join(selects)}"
+    found: dict[str, list[str]] = {"action": [], "target_type": []}
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for kind, value in cursor.fetchall():
+            found[kind].append(value)
+    return AuditChoices(actions=sorted(found["action"]), target_types=sorted(found["target_type"]))
 
 
 def display_value(value: Any) -> str:

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/block/<slug:key>", views.dashboard_block_view, name="dashboard_block"),
     path("healthz", views.healthz, name="healthz"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/deadline", views.calendar_deadline, name="calendar_deadline"),

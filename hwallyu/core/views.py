@@ -5,28 +5,57 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from hwallyu.core import selectors, services
 from hwallyu.core.calendar import CalendarError
 from hwallyu.core.documents import report_response
 from hwallyu.core.forms import AuditFilterForm, ClosureForm, DeadlineForm, WorkingHoursForm
-from hwallyu.core.navigation import dashboard_for
+from hwallyu.core.navigation import dashboard_block, dashboard_blocks
+from hwallyu.core.paging import CappedPaginator
 from hwallyu.core.policies import MANAGE, VIEW, audit_policy, calendar_policy
 from hwallyu.org import selectors as org
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"blocks": dashboard_for(request.user)})
+    """The dashboard shell: one loading block per module the user may see; each loads its own cards."""
+    return render(request, "core/home.html", {"blocks": dashboard_blocks(request.user)})
+
+
+@login_required
+@require_GET
+def dashboard_block_view(request: HttpRequest, key: str) -> HttpResponse:
+    """One module's cards: the fragment htmx swaps into the dashboard, or a page of its own without JS.
+
+    The block's own permission decides (403 for a user it is not visible to); a block with nothing
+    to show answers an empty fragment, which removes its loading block from the dashboard."""
+    block = dashboard_block(key)
+    if block is None:
+        raise Http404("알 수 없는 업무 현황입니다.")
+    if not block.visible(request.user):
+        raise PermissionDenied
+    context = {"dash": block, "cards": block.cards(request.user)}
+    if getattr(request, "htmx", False):
+        # Loaded by the dashboard page, not by the user: like the bell's poll, it does not push the
+        # idle-session timeout forward (the page itself did), so a dozen blocks never write the session.
+        request.background_poll = True  # type: ignore[attr-defined]
+        response = render(request, "core/dashboard_block.html#block", context)
+        response["X-Hwallyu-Fragment"] = "dashboard-block"  # app.js swaps only this answer into the page
+        add_never_cache_headers(response)
+    else:
+        context["breadcrumbs"] = [(f"{block.title} 현황", None)]
+        response = render(request, "core/dashboard_block.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -85,14 +114,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 # --- audit trail --------------------------------------------------------------------
 AUDIT_PAGE_SIZE = 30
+# The pages reach as far back as the download does; older rows are found by narrowing the search.
+AUDIT_PAGED_ROWS = selectors.AUDIT_EXPORT_LIMIT
 
 
 def _audit_form(request: HttpRequest) -> AuditFilterForm:
+    choices = selectors.audit_choices()
     return AuditFilterForm(
         request.GET or None,
-        departments=[(d.pk, d.name) for d in org.departments()],
-        actions=selectors.audit_actions(),
-        target_types=selectors.audit_target_types(),
+        departments=list(org.departments().values_list("pk", "name")),
+        actions=choices.actions,
+        target_types=choices.target_types,
     )
 
 
@@ -104,7 +136,7 @@ def _render_audit(request: HttpRequest, form: AuditFilterForm) -> HttpResponse:
     valid = form.is_valid() if form.is_bound else True
     flt = form.to_filter() if form.is_bound and valid else selectors.AuditFilter()
     events = selectors.audit_events(request.user, flt) if valid else selectors.audit_events(request.user).none()
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, AUDIT_PAGE_SIZE, limit=AUDIT_PAGED_ROWS).get_page(request.GET.get("page"))
     query_string = _query_without_page(request)
     return render(
         request,

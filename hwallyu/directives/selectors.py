@@ -80,8 +80,22 @@ def filter_directives(qs: QuerySet[Directive], filters: ListFilters, *, now: dt.
         qs = qs.filter(overdue_q(now))
     text = filters.q.strip()
     if text:
-        qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(content__icontains=text))
+        qs = qs.filter(text_q(text, "number", "title", "content"))
     return qs
+
+
+def text_q(text: str, *fields: str) -> Q:
+    """Rows where any of ``fields`` contains ``text``, ignoring case.
+
+    Text without a cased letter (Korean, digits) reads the same in any case, so it is matched as it
+    is: PostgreSQL then runs a plain ``LIKE`` instead of ``UPPER(column) LIKE UPPER(...)``, which
+    upper-cases every row's text first and takes about three times as long.
+    """
+    lookup = "icontains" if text.lower() != text.upper() else "contains"
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__{lookup}": text})
+    return condition
 
 
 def directive_list(

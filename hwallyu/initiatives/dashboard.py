@@ -8,7 +8,17 @@ from django.urls import reverse
 
 from hwallyu.core.navigation import Card
 from hwallyu.initiatives import selectors
-from hwallyu.initiatives.policies import initiatives
+from hwallyu.initiatives.policies import DEPARTMENT_ROLES, READ_ALL, initiatives
+from hwallyu.org import selectors as org
+
+
+def dashboard_visible(user: Any) -> bool:
+    """Who may read initiatives at all (``initiatives.scope`` without the query): the office,
+    the audit team and executives, and department users with a department."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return False
+    role = org.role_of(user)
+    return role in READ_ALL or (role in DEPARTMENT_ROLES and org.department_of(user) is not None)
 
 
 def dashboard_cards(user: Any) -> list[Card]:

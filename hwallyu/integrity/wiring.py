@@ -25,6 +25,12 @@ def dashboard_cards(user: Any) -> Iterable[Any]:
     ]
 
 
+def dashboard_visible(user: Any) -> bool:
+    from hwallyu.integrity.policies import is_designated
+
+    return is_designated(user)
+
+
 def register() -> None:
     from hwallyu.core.navigation import NavItem, register_dashboard, register_section
     from hwallyu.core.registry import register_bench, register_demo, register_periodic
@@ -48,7 +54,7 @@ def register() -> None:
             NavItem("익명 상담·신고 창구", "integrity:public_home"),
         ],
     )
-    register_dashboard("청렴", dashboard_cards, order=40)
+    register_dashboard("청렴", dashboard_cards, key="integrity", visible=dashboard_visible, order=40)
     register_demo("청렴", demo.load, order=40)
     register_bench("청렴", bench.generate, pages=bench.pages, order=50)
     register_periodic("integrity.retention", tasks.integrity_retention_sweep, every_seconds=6 * 3600)

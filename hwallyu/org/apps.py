@@ -26,6 +26,6 @@ class OrgConfig(AppConfig):
                 NavItem("지방자치단체 정보", "org:city", office),
             ],
         )
-        register_dashboard("조직", dashboard.cards, order=80)
+        register_dashboard("조직", dashboard.cards, key="org", visible=dashboard.visible, order=80)
         register_demo("조직", demo.load, order=10)
         register_bench("조직", bench.generate, pages=bench.pages, order=10)

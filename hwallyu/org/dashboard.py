@@ -11,6 +11,10 @@ from hwallyu.core.navigation import Card
 from hwallyu.org import selectors
 
 
+def visible(user: Any) -> bool:
+    return selectors.is_office(user)
+
+
 def cards(user: Any) -> Iterable[Card]:
     if not selectors.is_office(user):
         return []

@@ -10,9 +10,10 @@ class PerformanceConfig(AppConfig):
         from hwallyu.core.navigation import NavItem, register_dashboard, register_section
         from hwallyu.core.registry import register_bench, register_demo
         from hwallyu.org.models import Role
-        from hwallyu.performance import bench, demo
-        from hwallyu.performance.views import dashboard_cards
+        from hwallyu.performance import bench, demo, versioning
+        from hwallyu.performance.views import dashboard_cards, dashboard_visible
 
+        versioning.connect()
         office = frozenset({Role.ADMIN, Role.PLANNING})
         readers = frozenset({Role.ADMIN, Role.PLANNING, Role.EXECUTIVE, Role.AUDIT})
         department = frozenset({Role.MANAGER, Role.STAFF})
@@ -27,6 +28,6 @@ class PerformanceConfig(AppConfig):
                 NavItem("평가 결과", "performance:latest_results", roles=readers),
             ],
         )
-        register_dashboard("부서 성과관리", dashboard_cards, order=50)
+        register_dashboard("부서 성과관리", dashboard_cards, key="performance", visible=dashboard_visible, order=50)
         register_demo("부서 성과관리", demo.load, order=60)
         register_bench("부서 성과평가", bench.generate, pages=bench.pages, order=65)

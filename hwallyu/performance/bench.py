@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 
 from hwallyu.core.benchdata import BENCH_ACCOUNTS, BenchContext, BenchPage
 from hwallyu.core.calendar import SEOUL
-from hwallyu.performance import scoring, selectors
+from hwallyu.performance import scoring, selectors, versioning
 from hwallyu.performance.models import (
     DEFAULT_GRADES,
     DEFAULT_LEVELS,
@@ -377,7 +377,7 @@ def generate(ctx: BenchContext) -> None:
     with ctx.progress("평가 결과 확정", len(ctx.years) - 1) as bar:
         for year in ctx.years[:-1]:
             scheme = by_year[year]
-            live = selectors.live_result(scheme)
+            live = selectors.compute_live_result(scheme)
             frozen_at = _at(dt.date(year + 1, 2, 20), 15)
             rules = selectors.rules_to_json(live.rules)
             if year == ctx.years[-2]:
@@ -407,6 +407,7 @@ def generate(ctx: BenchContext) -> None:
             )
             bar.update(1)
     EvaluationRun.objects.bulk_create(runs)
+    versioning.bump()  # everything above went in by bulk insert, which sends no signals
 
 
 def pages() -> list[BenchPage]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from hwallyu.core.forms import KoreanForm
 from hwallyu.core.widgets import QuickSelect
@@ -307,6 +309,20 @@ class AdjustmentForm(KoreanForm):
             self.fields[name].error_messages["invalid_choice"] = "목록에 있는 값을 고르세요."
 
 
+class PreparedChoices(BaseChoiceIterator):
+    """Flat ``(value, label)`` choices that several fields share as they are: Django walks a plain
+    list again for each field and its widget it is set on (a thousand indicators, three times)."""
+
+    def __init__(self, choices: list[tuple[Any, Any]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
 class WhatIfForm(KoreanForm):
     """Changes to try: up to three indicator actuals/levels/weights and the item weights."""
 
@@ -319,11 +335,12 @@ class WhatIfForm(KoreanForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.levels = {lv["label"]: Decimal(lv["points"]) for lv in levels}
+        indicator_choices = PreparedChoices([("", "선택 안 함"), *indicators])  # a thousand, for every row
         for i in range(CHANGE_ROWS):
             field = forms.TypedChoiceField(
                 label=f"변경 {i + 1}: 지표", coerce=int, empty_value=None, required=False, widget=QuickSelect
             )
-            field.choices = [("", "선택 안 함"), *indicators]
+            field.choices = indicator_choices
             field.error_messages["invalid_choice"] = "목록에 있는 지표를 고르세요."
             self.fields[f"indicator_{i}"] = field
             self.fields[f"actual_{i}"] = _decimal_field(f"변경 {i + 1}: 실적", required=False)

@@ -359,3 +359,19 @@ class EvaluationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.year}년 부서 성과평가 결과"
+
+
+class InputsVersion(models.Model):
+    """One row whose token changes, in the same transaction, with anything the evaluation reads.
+
+    The live results are cached under this token (``selectors.live_result``): a change to a scheme,
+    group, set, indicator, actual, item score or department gives a new token, so the next page
+    computes afresh.  ``versioning`` keeps it current."""
+
+    token = models.CharField("입력 자료 버전", max_length=32)
+
+    class Meta:
+        verbose_name = "평가 입력 자료 버전"
+
+    def __str__(self) -> str:
+        return self.token

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from hwallyu.performance import scoring
+from hwallyu.performance import scoring, versioning
 from hwallyu.performance.models import (
     Actual,
     ActualStatus,
@@ -31,6 +34,8 @@ from hwallyu.performance.models import (
     SetStatus,
 )
 from hwallyu.performance.policies import performance_policy
+
+T = TypeVar("T")
 
 
 def this_year() -> int:
@@ -274,15 +279,57 @@ class LiveResult:
     rules: scoring.Rules
 
 
-def live_result(scheme: Scheme) -> LiveResult:
+# Scored results and inputs are kept for an hour under the inputs' version token (see ``versioning``).
+CACHE_SECONDS = 3600
+
+
+def _cache_key(kind: str, scheme: Scheme) -> str | None:
+    """The key of ``scheme``'s cached ``kind`` at the current inputs version; None: do not cache.
+
+    The version token is read first, before any input, so an entry is never older than its token.
+    The key also carries a digest of the scheme as this request loaded it (rules and the qualitative
+    scale): a scheme object read before a concurrent edit cannot fill the entry of the new token."""
+    token = versioning.current()
+    if token is None:
+        return None
+    scheme_digest = hashlib.sha256(
+        repr((rules_of(scheme), scheme.levels)).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()[:16]
+    return f"performance:{kind}:{scheme.pk}:{token}:{scheme_digest}"
+
+
+def _cached(kind: str, scheme: Scheme, compute: Callable[[], T]) -> T:
+    key = _cache_key(kind, scheme)
+    if key is not None:
+        found = cache.get(key)
+        if found is not None:
+            return cast(T, found)
+    value = compute()
+    if key is not None:
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def compute_live_result(scheme: Scheme) -> LiveResult:
+    """Score every department from the inputs read now (no cache)."""
     rules = rules_of(scheme)
     inputs = evaluation_inputs(scheme)
     return LiveResult(scoring.evaluate_rows(inputs, rules), scoring.input_fingerprint(rules, inputs), rules)
 
 
+def live_result(scheme: Scheme) -> LiveResult:
+    """The live evaluation, scored once per version of its inputs (a fixed number of queries)."""
+    return _cached("live", scheme, lambda: compute_live_result(scheme))
+
+
+def cached_evaluation_inputs(scheme: Scheme) -> list[scoring.DepartmentInput]:
+    """:func:`evaluation_inputs`, read once per version of the inputs (the what-if page)."""
+    return _cached("inputs", scheme, lambda: evaluation_inputs(scheme))
+
+
 def live_fingerprint(scheme: Scheme) -> str:
-    """The fingerprint of the current inputs alone (is a frozen run still current?), without scoring."""
-    return scoring.input_fingerprint(rules_of(scheme), evaluation_inputs(scheme))
+    """The fingerprint of the current inputs (is a frozen run still current?)."""
+    return live_result(scheme).fingerprint
 
 
 def frozen_run(scheme: Scheme) -> EvaluationRun | None:

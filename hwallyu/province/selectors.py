@@ -84,6 +84,12 @@ def latest_year() -> EvaluationYear | None:
     return found or EvaluationYear.objects.order_by("year").first()
 
 
+def _type_counts(counts: dict[str, int]) -> dict[str, int]:
+    quantitative = counts.get(IndicatorType.QUANTITATIVE, 0)
+    qualitative = counts.get(IndicatorType.QUALITATIVE, 0)
+    return {"quantitative": quantitative, "qualitative": qualitative, "total": quantitative + qualitative}
+
+
 def type_counts(evaluation_year: EvaluationYear) -> dict[str, int]:
     counts = dict(
         Indicator.objects.filter(evaluation_year=evaluation_year)
@@ -92,9 +98,23 @@ def type_counts(evaluation_year: EvaluationYear) -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("kind", "n")
     )
-    quantitative = counts.get(IndicatorType.QUANTITATIVE, 0)
-    qualitative = counts.get(IndicatorType.QUALITATIVE, 0)
-    return {"quantitative": quantitative, "qualitative": qualitative, "total": quantitative + qualitative}
+    return _type_counts(counts)
+
+
+def fields_and_type_counts(evaluation_year: EvaluationYear) -> tuple[list[str], dict[str, int]]:
+    """:func:`fields_of` and :func:`type_counts` in one query (the indicator list shows both)."""
+    counts: Counter[str] = Counter()
+    fields: set[str] = set()
+    for name, kind, n in (
+        Indicator.objects.filter(evaluation_year=evaluation_year)
+        .order_by()
+        .values_list("field", "kind")
+        .annotate(n=Count("id"))
+        .values_list("field", "kind", "n")
+    ):
+        fields.add(name)
+        counts[kind] += n
+    return sorted(fields), _type_counts(counts)
 
 
 def deadlines(evaluation_year: EvaluationYear) -> list[Deadline]:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from hwallyu.api.base import ServiceError
 from hwallyu.core.documents import CONTENT_TYPES, content_disposition, report_response
-from hwallyu.core.navigation import Card
 from hwallyu.org.selectors import department_of, departments, role_of
 from hwallyu.province import charts, selectors, services
 from hwallyu.province.forecast import ACHIEVED, LAGGING, METHOD_LABELS, NO_DATA, ON_TRACK
@@ -270,14 +269,13 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def indicator_list(request: HttpRequest, year: int) -> HttpResponse:
     _require_role(request)
     evaluation_year = _year(year)
-    department_choices = [(d.code, d.name) for d in departments(active_only=True).order_by("order", "name")]
+    department_choices = list(departments(active_only=True).order_by("order", "name").values_list("code", "name"))
     month = selectors.default_month(evaluation_year)
     params = request.GET.copy()
     if not params.get("month"):
         params["month"] = str(month)
-    form = IndicatorFilterForm(
-        params, field_choices=selectors.fields_of(evaluation_year), department_choices=department_choices
-    )
+    fields, type_counts = selectors.fields_and_type_counts(evaluation_year)
+    form = IndicatorFilterForm(params, field_choices=fields, department_choices=department_choices)
     filters = selectors.IndicatorFilters()
     if form.is_valid():
         data = form.cleaned_data
@@ -293,7 +291,7 @@ def indicator_list(request: HttpRequest, year: int) -> HttpResponse:
         "form": form,
         "rows": rows,
         "month": month,
-        "type_counts": selectors.type_counts(evaluation_year),
+        "type_counts": type_counts,
         "can_manage": is_office(request.user),
         "breadcrumbs": _crumbs(evaluation_year, ("지표 현황", None)),
     }
@@ -850,48 +848,3 @@ def what_if(request: HttpRequest, year: int) -> HttpResponse:
             "breadcrumbs": _crumbs(evaluation_year, ("가정 분석", None)),
         },
     )
-
-
-# --- home dashboard ---------------------------------------------------------------------------------
-
-
-def dashboard_cards(user: Any) -> list[Card]:
-    role = role_of(user)
-    if role is None:
-        return []
-    evaluation_year = selectors.latest_year()
-    if evaluation_year is None:
-        return []
-    month = selectors.default_month(evaluation_year)
-    rows = selectors.year_rows(user, evaluation_year, month=month)
-    if not rows:
-        return []
-    quantitative = [r for r in rows if r.indicator.is_quantitative]
-    lagging_count = sum(1 for r in quantitative if r.is_lagging)
-    year = evaluation_year.year
-    prefix = "우리 부서 " if role in DEPARTMENT_ROLES else ""
-    cards = [
-        Card(
-            f"{prefix}부진지표 ({year}년 {month}월)",
-            lagging_count,
-            reverse("province:lagging", args=[year]) + f"?month={month}",
-            note=f"정량 {len(quantitative)}개 중",
-            tone="danger" if lagging_count else "success",
-        )
-    ]
-    if is_office(user):
-        pending = selectors.pending_actuals(evaluation_year).count()
-        cards.append(
-            Card("실적 검토 대기", pending, reverse("province:review", args=[year]), tone="warning" if pending else "")
-        )
-    elif role in DEPARTMENT_ROLES:
-        missing = sum(1 for r in quantitative if r.actual_month != month)
-        cards.append(
-            Card(
-                f"{month}월 실적 미입력",
-                missing,
-                reverse("province:entry", args=[year]) + f"?month={month}",
-                tone="warning" if missing else "",
-            )
-        )
-    return cards

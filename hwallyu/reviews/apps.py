@@ -12,7 +12,7 @@ class ReviewsConfig(AppConfig):
         from hwallyu.core.signals import calendar_changed
         from hwallyu.org.models import Role
         from hwallyu.reviews import bench, demo, services
-        from hwallyu.reviews.dashboard import dashboard_cards
+        from hwallyu.reviews.dashboard import dashboard_cards, dashboard_visible
         from hwallyu.reviews.tasks import review_reminder_sweep
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -26,7 +26,7 @@ class ReviewsConfig(AppConfig):
                 NavItem("체계(구분·기준)", "reviews:scheme", roles=office),
             ],
         )
-        register_dashboard("심사분석", dashboard_cards, order=25)
+        register_dashboard("심사분석", dashboard_cards, key="reviews", visible=dashboard_visible, order=25)
         register_demo("심사분석", demo.load, order=24)
         register_bench("심사분석", bench.generate, pages=bench.pages, order=40)
         register_periodic("reviews.reminders", review_reminder_sweep, every_seconds=900)

@@ -12,6 +12,13 @@ from hwallyu.reviews import selectors
 from hwallyu.reviews.models import ReviewRound, RoundStatus, Submission, SubmissionStatus
 
 
+def dashboard_visible(user: Any) -> bool:
+    """The office and executives see the city's figures; a department user their own department's."""
+    if org.role_of(user) is None:
+        return False
+    return org.is_office(user) or org.has_role(user, org.Role.EXECUTIVE) or org.department_of(user) is not None
+
+
 def dashboard_cards(user: Any) -> list[Card]:
     role = org.role_of(user)
     if role is None:

@@ -23,7 +23,9 @@ class SurveysConfig(AppConfig):
                 NavItem("수신 거부 번호", "surveys:optouts", roles=office),
             ],
         )
-        register_dashboard("행정만족도 조사", selectors.dashboard_cards, order=45)
+        register_dashboard(
+            "행정만족도 조사", selectors.dashboard_cards, key="surveys", visible=selectors.dashboard_visible, order=45
+        )
         register_demo("행정만족도", demo.load, order=50)
         register_bench("만족도조사", bench.generate, pages=bench.pages, order=60)
         register_periodic("surveys.sweep", tasks.survey_sweep, every_seconds=5 * 60)

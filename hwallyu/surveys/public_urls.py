@@ -8,5 +8,6 @@ app_name = "survey_public"
 
 urlpatterns = [
     path("<str:token>", public_views.answer, name="answer"),
+    path("<str:token>/done", public_views.done, name="done"),
     path("<str:token>/optout", public_views.optout, name="optout"),
 ]

@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hwallyu.surveys import services
 from hwallyu.surveys.forms import AnswerForm
@@ -66,12 +67,16 @@ def origin_ok(request: HttpRequest) -> bool:
     return True
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)  # the shell's context processor adds city_name
+def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "same-origin"  # the token in the URL never leaks to another site
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    # the shell's context processor adds city_name
+    return _no_store(render(request, template, context, status=status))
 
 
 def _refused(request: HttpRequest, exc: AnswerRefused, *, status: int | None = None) -> HttpResponse:
@@ -87,44 +92,41 @@ def _refused(request: HttpRequest, exc: AnswerRefused, *, status: int | None = N
 @require_http_methods(["GET", "POST"])
 @services.retry_when_locked
 def answer(request: HttpRequest, token: str) -> HttpResponse:
+    posted = request.method == "POST"
+    # A forged or stale form is refused before anything is read (no database work for it).
+    if posted and (not origin_ok(request) or not nonce_ok(token, request.POST.get("nonce", ""))):
+        return _page(
+            request,
+            "surveys/public/message.html",
+            {
+                "title": "다시 시도해 주세요",
+                "message": "설문 화면이 오래되었거나 올바르지 않은 요청입니다. 링크를 다시 열어 응답해 주세요.",
+            },
+            status=403,
+        )
     try:
         invitation = services.invitation_for_token(token)
     except AnswerRefused as exc:
         # a second submit (also one racing the first) is refused politely
-        return _refused(request, exc, status=409 if request.method == "POST" and exc.reason == "answered" else None)
+        return _refused(request, exc, status=409 if posted and exc.reason == "answered" else None)
     survey = invitation.survey
-    questions = list(survey.questions.all())
-    form = AnswerForm(request.POST or None, questions=questions, incentive=survey.incentive_enabled)
-    if request.method == "POST":
-        if not origin_ok(request) or not nonce_ok(token, request.POST.get("nonce", "")):
-            return _page(
-                request,
-                "surveys/public/message.html",
-                {
-                    "title": "다시 시도해 주세요",
-                    "message": "설문 화면이 오래되었거나 올바르지 않은 요청입니다. 링크를 다시 열어 응답해 주세요.",
-                },
-                status=403,
+    form = AnswerForm(
+        request.POST if posted else None,
+        questions=services.open_questions(survey),
+        incentive=survey.incentive_enabled,
+    )
+    if posted and form.is_valid():
+        values, texts = form.values()
+        contact = form.cleaned_data.get("contact", "") if form.cleaned_data.get("incentive") else ""
+        try:
+            services.answer_submit(
+                token=token, values=values, texts=texts, incentive_contact=contact, invitation=invitation
             )
-        if form.is_valid():
-            values, texts = form.values()
-            contact = form.cleaned_data.get("contact", "") if form.cleaned_data.get("incentive") else ""
-            try:
-                services.answer_submit(
-                    token=token, values=values, texts=texts, incentive_contact=contact, invitation=invitation
-                )
-            except AnswerRefused as exc:
-                return _refused(request, exc, status=409 if exc.reason == "answered" else None)
-            return _page(
-                request,
-                "surveys/public/message.html",
-                {
-                    "title": "응답해 주셔서 감사합니다",
-                    "message": "소중한 의견은 더 나은 행정서비스를 위해 쓰겠습니다.",
-                    "reason": "thanks",
-                    "incentive": bool(contact),
-                },
-            )
+        except AnswerRefused as exc:
+            return _refused(request, exc, status=409 if exc.reason == "answered" else None)
+        # Post/Redirect/Get: reloading the thank-you page never submits the form again.
+        done = reverse("survey_public:done", args=[token]) + ("?incentive=1" if contact else "")
+        return _no_store(HttpResponseRedirect(done, status=303))
     return _page(
         request,
         "surveys/public/answer.html",
@@ -135,6 +137,23 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "nonce": make_nonce(token),
             "petition_type": invitation.petition_type,
             "expires_at": invitation.expires_at,
+        },
+    )
+
+
+@require_GET
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    """The thank-you page the answer POST redirects to; a link not yet answered goes back to its form."""
+    if not services.invitation_answered(token):
+        return _no_store(HttpResponseRedirect(reverse("survey_public:answer", args=[token]), status=303))
+    return _page(
+        request,
+        "surveys/public/message.html",
+        {
+            "title": "응답해 주셔서 감사합니다",
+            "message": "소중한 의견은 더 나은 행정서비스를 위해 쓰겠습니다.",
+            "reason": "thanks",
+            "incentive": request.GET.get("incentive") == "1",
         },
     )
 

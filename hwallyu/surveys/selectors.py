@@ -509,6 +509,10 @@ def customer_perception_score(department_id: int, year: int) -> Decimal | None:
     return customer_perception_scores([department_id], year)[department_id]
 
 
+def dashboard_visible(user: Any) -> bool:
+    return survey_policy.can(user, VIEW)
+
+
 def dashboard_cards(user: Any) -> list[Card]:
     if not survey_policy.can(user, VIEW):
         return []

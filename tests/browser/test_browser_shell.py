@@ -32,6 +32,9 @@ def test_each_role_signs_in_and_sees_the_home_page(page, live_server, sign_in, a
     nav = page.get_by_role("navigation", name="업무 메뉴")
     expect(nav.get_by_role("link")).to_have_text(_menu_labels(user))
     expect(page.get_by_role("link", name=re.compile(r"^알림"))).to_be_visible()
+    # Each module's cards load by their own request: wait for every block before checking the page.
+    expect(page.locator(".hw-dash-block[aria-busy]")).to_have_count(0)
+    expect(page.locator("#dash-directives .hw-card").first).to_be_visible()
     assert_accessible(f"home as {role}")
 
     nav.get_by_role("link", name="받은 알림").click()
@@ -135,3 +138,36 @@ def test_a_long_notice_list_is_paged(page, live_server, sign_in, browser_org, as
     page.wait_for_url(f"{live_server.url}/notifications/?page=2")
     expect(page.get_by_role("navigation", name="페이지 이동").locator("[aria-current=page]")).to_contain_text("2")
     assert_accessible("notifications, page 2")
+
+
+def test_home_blocks_load_by_themselves_and_open_without_javascript(
+    page, browser, live_server, sign_in, assert_accessible
+):
+    from hwallyu.core.navigation import dashboard_blocks
+
+    user = sign_in("planner")
+    expect(page.locator(".hw-dash-block[aria-busy]")).to_have_count(0)
+    expect(page.locator(".hw-dash-loading")).to_have_count(0)
+    shown = page.locator(".hw-dash-block").evaluate_all("els => els.map(e => e.id.slice(5))")
+    assert set(shown) <= {b.key for b in dashboard_blocks(user)}
+    assert {"directives", "org"} <= set(shown)  # blocks with nothing to show removed themselves
+    organisation = page.get_by_role("region", name="조직")
+    expect(organisation.locator(".hw-card", has_text="부서").locator(".hw-card-value")).to_have_text("3")
+    assert_accessible("home with every block loaded")
+
+    # Without JavaScript each block is a link to a page of its own.
+    context = browser.new_context(java_script_enabled=False, locale="ko-KR")
+    try:
+        plain = context.new_page()
+        plain.goto(f"{live_server.url}/accounts/login/")
+        plain.get_by_label("아이디").fill(user.username)
+        plain.get_by_label("비밀번호").fill(PASSWORD)
+        plain.get_by_role("button", name="로그인").click()
+        plain.wait_for_url(f"{live_server.url}/")
+        expect(plain.locator(".hw-dash-loading").first).to_be_hidden()
+        plain.get_by_role("link", name="조직 현황 보기").click()
+        plain.wait_for_url(f"{live_server.url}/dashboard/block/org")
+        expect(plain.get_by_role("heading", level=1)).to_have_text("업무 현황: 조직")
+        expect(plain.locator(".hw-card", has_text="부서").locator(".hw-card-value")).to_have_text("3")
+    finally:
+        context.close()

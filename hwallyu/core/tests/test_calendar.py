@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hwallyu.core.calendar import SEOUL, CalendarError, WorkCalendar, build_calendar
@@ -108,6 +108,7 @@ def test_day_based_due_is_a_close_of_a_working_day(start, days):
 
 @settings(max_examples=300, deadline=None)
 @given(start=moments, a=hours, b=hours)
+@example(start=dt.datetime(2023, 1, 1, tzinfo=SEOUL), a=dt.timedelta(hours=40), b=dt.timedelta(0))  # ends at 18:00
 def test_more_time_never_gives_an_earlier_due(start, a, b):
     small, large = sorted([a, b])
     assert CAL.add_working_hours(start, small) <= CAL.add_working_hours(start, large)
@@ -122,5 +123,6 @@ def test_more_days_never_gives_an_earlier_due(start, a, b):
 
 @settings(max_examples=300, deadline=None)
 @given(start=moments, a=hours, b=hours)
+@example(start=dt.datetime(2023, 1, 1, tzinfo=SEOUL), a=dt.timedelta(hours=40), b=dt.timedelta(0))  # ends at 18:00
 def test_adding_a_plus_b_equals_a_then_b(start, a, b):
     assert CAL.add_working_hours(start, a + b) == CAL.add_working_hours(CAL.add_working_hours(start, a), b)

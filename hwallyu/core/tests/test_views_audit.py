@@ -119,6 +119,39 @@ def test_pages_of_thirty(client, org):
     assert "action=directive.update&amp;page=1" in second.content.decode()
 
 
+def test_a_long_trail_pages_only_its_newest_rows_and_says_so(client, org, monkeypatch):
+    from hwallyu.core import views
+
+    monkeypatch.setattr(views, "AUDIT_PAGED_ROWS", 40)
+    for i in range(45):
+        _log(org, after={"title": f"제목 {i}"})
+    client.force_login(org.planner)
+    response = client.get(URL)
+    page = response.context["page"]
+    assert page.paginator.capped and page.paginator.count == 40 and page.paginator.num_pages == 2
+    body = response.content.decode()
+    assert "총 40건 초과" in body
+    assert "최근 40건까지만 쪽을 넘겨 볼 수 있습니다" in body
+    last = client.get(URL, {"page": 2}).context["page"]
+    assert len(last.object_list) == 10
+    narrowed = client.get(URL, {"action": "org.department_update"})
+    assert not narrowed.context["page"].paginator.capped
+    assert "쪽을 넘겨 볼 수 있습니다" not in narrowed.content.decode()
+
+
+def test_filter_offers_each_action_and_target_type_once(org):
+    from hwallyu.core.selectors import audit_choices
+
+    assert audit_choices().actions == []
+    _log(org, action="org.department_update")
+    _log(org, action="directive.update")
+    _log(org, action="directive.update", target=org.other_dept)
+    log_action(actor=org.planner, action="account.login")  # no target
+    choices = audit_choices()
+    assert choices.actions == ["account.login", "directive.update", "org.department_update"]
+    assert choices.target_types == ["org.department"]
+
+
 def test_query_count_does_not_grow_with_rows(client, org, django_assert_num_queries):
     _log(org)
     client.force_login(org.planner)

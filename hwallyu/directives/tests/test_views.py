@@ -78,6 +78,7 @@ def test_list_filters(org, clock, as_user):
     assert numbers(overdue="on") == sorted([overdue.number, other.number])
     assert numbers(q="제설") == [overdue.number]
     assert numbers(q=q1.number) == [q1.number]
+    assert numbers(q=q1.number.lower()) == [q1.number]
     partial = client.get(reverse("directives:list"), {"q": "제설"}, headers={"HX-Request": "true"})
     assert b"<html" not in partial.content and overdue.title.encode() in partial.content
 
@@ -295,3 +296,30 @@ def test_extension_through_the_pages(org, clock, as_user):
     directive.refresh_from_db()
     assert directive.first_report_due_at == at(2024, 9, 25, 10)
     assert "기한 연장 승인" in planner.get(reverse("directives:detail", args=[directive.number])).content.decode()
+
+
+def test_search_ignores_case_and_matches_korean_as_typed(org, clock, as_user):
+    clock(at(2024, 9, 23, 11))
+    ai = make_directive(org, title="AI 민원 안내 도입", given_at=at(2024, 9, 13, 9))
+    strawberry = make_directive(org, title="딸기 축제 준비", given_at=at(2024, 9, 13, 9))
+    client = as_user(org.planner)
+
+    def numbers(q):
+        response = client.get(reverse("directives:list"), {"q": q})
+        assert response.status_code == 200
+        return [d.number for d in response.context["page"].object_list]
+
+    assert numbers("ai 민원") == [ai.number]
+    assert numbers("Ai") == [ai.number]
+    assert numbers("딸기") == [strawberry.number]
+    assert numbers("세부 내용") == sorted([ai.number, strawberry.number], reverse=True)  # the content
+
+
+def test_text_q_folds_case_only_for_cased_text():
+    from hwallyu.directives.selectors import text_q
+
+    assert text_q("딸기 2024", "title", "content").children == [
+        ("title__contains", "딸기 2024"),
+        ("content__contains", "딸기 2024"),
+    ]
+    assert text_q("AI", "title").children == [("title__icontains", "AI")]

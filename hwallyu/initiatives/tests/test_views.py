@@ -300,11 +300,15 @@ def test_home_dashboard_counts(org):
     services.partner_create(
         initiative=pipe.initiative, actor=org.planner, name="성심당", kind="company", state="loi", upload=pdf()
     )
+    block = reverse("core:dashboard_block", args=["initiatives"])
+    htmx = {"HX-Request": "true"}
     with time_machine.travel(dt.datetime(2024, 8, 5, 10, tzinfo=dt.UTC)):
         home = client_for(org.planner).get(reverse("core:home")).content.decode()
-    assert "전략사업" in home and "추진 중 전략사업" in home and "지연 단계" in home and "서명 협력 기관" in home
-    other = client_for(org.other_manager).get(reverse("core:home")).content.decode()
-    assert "추진 중 전략사업" not in other
+        cards = client_for(org.planner).get(block, headers=htmx).content.decode()
+    assert "전략사업" in home and f'hx-get="{block}"' in home
+    assert "추진 중 전략사업" in cards and "지연 단계" in cards and "서명 협력 기관" in cards
+    other = client_for(org.other_manager).get(block, headers=htmx)
+    assert other.status_code == 200 and other.content.decode().strip() == ""  # none of theirs: no block
     from hwallyu.initiatives import selectors
 
     with time_machine.travel(dt.datetime(2024, 8, 5, 10, tzinfo=dt.UTC)):

@@ -378,9 +378,15 @@ def delivery_counts(dedupe_prefix: str) -> dict[str, int]:
 
 
 def delivered_via(dedupe_key: str) -> str:
-    """How one message reached its recipient ("alimtalk", "sms", "lms"), or ""."""
-    row = OutboxMessage.objects.filter(dedupe_key=dedupe_key).values_list("delivered_via", flat=True).first()
-    return row or ""
+    """How one message reached its recipient ("alimtalk", "sms", "lms"), or "".
+
+    Every survey answer asks this, so the lookup on the unique key is written out in SQL (a fraction of the
+    ORM's cost for one indexed read).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT delivered_via FROM {OutboxMessage._meta.db_table} WHERE dedupe_key = %s", [dedupe_key])
+        row = cursor.fetchone()
+    return (row[0] if row else "") or ""
 
 
 def erase_recipients(dedupe_prefix: str) -> int:

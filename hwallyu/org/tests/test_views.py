@@ -396,12 +396,20 @@ def test_import_page_xlsx(org):
 
 
 def test_navigation_and_dashboard(org):
-    planner_home = client_for(org.planner).get("/").content.decode()
+    block = reverse("core:dashboard_block", args=["org"])
+    planner = client_for(org.planner)
+    planner_home = planner.get("/").content.decode()
     assert "조직 관리" in planner_home and "조직도 가져오기" in planner_home
-    assert "본청 2 · 직속기관 0 · 사업소 0 · 읍면동 1" in planner_home
-    staff_home = client_for(org.staff).get("/").content.decode()
+    assert f'hx-get="{block}"' in planner_home  # the organisation's cards load by their own request
+    assert (
+        "본청 2 · 직속기관 0 · 사업소 0 · 읍면동 1"
+        in planner.get(block, headers={"HX-Request": "true"}).content.decode()
+    )
+    staff = client_for(org.staff)
+    staff_home = staff.get("/").content.decode()
     assert "부서 목록" in staff_home and "조직도 가져오기" not in staff_home
-    assert "본청 2 · 직속기관 0" not in staff_home
+    assert f'hx-get="{block}"' not in staff_home
+    assert staff.get(block, headers={"HX-Request": "true"}).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["planner", "staff"])

@@ -40,7 +40,8 @@ def run_freeze(*, scheme: Scheme, actor: Any, expected_fingerprint: str | None =
             raise ServiceError(
                 f"{scheme.year}년 평가 결과는 이미 확정했습니다. 확정을 취소한 뒤 다시 확정하세요.", status=409
             )
-        live = selectors.live_result(scheme)
+        # Computed afresh, not taken from the cache: what is frozen is what the database holds now.
+        live = selectors.compute_live_result(scheme)
         if not live.rows:
             raise ServiceError("평가군에 속한 부서가 없어 확정할 결과가 없습니다.")
         if expected_fingerprint and expected_fingerprint != live.fingerprint:

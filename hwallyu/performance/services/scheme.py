@@ -15,7 +15,7 @@ from hwallyu.org.selectors import (
     departments,
     evaluation_groups,
 )
-from hwallyu.performance import scoring
+from hwallyu.performance import scoring, versioning
 from hwallyu.performance.models import (
     DEFAULT_GRADES,
     DEFAULT_LEVELS,
@@ -184,6 +184,7 @@ def scheme_create(
             )
             if copy_indicators:
                 _copy_indicators(copy_from, scheme)
+        versioning.bump()  # the sets, tasks and indicators above were inserted in bulk, without signals
         log_action(
             actor=actor,
             action="performance.scheme_create",

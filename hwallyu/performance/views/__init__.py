@@ -25,7 +25,16 @@ from hwallyu.performance.views.items import (
     customer,
     customer_import,
 )
-from hwallyu.performance.views.results import dashboard_cards, download, drilldown, freeze, reopen, results, whatif
+from hwallyu.performance.views.results import (
+    dashboard_cards,
+    dashboard_visible,
+    download,
+    drilldown,
+    freeze,
+    reopen,
+    results,
+    whatif,
+)
 from hwallyu.performance.views.years import (
     group_delete,
     groups,
@@ -51,6 +60,7 @@ __all__ = [
     "customer",
     "customer_import",
     "dashboard_cards",
+    "dashboard_visible",
     "department",
     "department_list",
     "download",

@@ -177,7 +177,7 @@ def whatif(request: HttpRequest, year: int) -> HttpResponse:
         inputs = scoring.inputs_from_rows(run.rows)
     else:
         rules = selectors.rules_of(scheme)
-        inputs = selectors.evaluation_inputs(scheme)
+        inputs = selectors.cached_evaluation_inputs(scheme)
     choices = [(i.id, f"{d.name} · {i.name}") for d in sorted(inputs, key=lambda d: d.code) for i in d.indicators]
     submitted = any(k in request.GET for k in ("indicator_0", "weight_indicator"))
     form = WhatIfForm(request.GET if submitted else None, indicators=choices, levels=scheme.levels)
@@ -218,6 +218,14 @@ def download(request: HttpRequest, year: int, kind: str, fmt: str) -> HttpRespon
 
 
 # --- dashboard -------------------------------------------------------------------------------------
+
+
+def dashboard_visible(user: Any) -> bool:
+    """The office and readers of the results see the city's figures; a department user their own."""
+    role = role_of(user)
+    if role is None:
+        return False
+    return is_office(user) or role in (Role.EXECUTIVE, Role.AUDIT) or department_of(user) is not None
 
 
 def dashboard_cards(user: Any) -> list[Card]:

@@ -175,3 +175,13 @@ def test_reads_for_the_performance_module(org, year):
     assert selectors.latest_actual(2024, "B-01", accepted_only=True) is None
     assert selectors.linked_indicators(2024) == {"P-2024-031": "B-01"}
     assert selectors.indicator_by_code(2024, "nope") is None and selectors.latest_actual(2025, "B-01") is None
+
+
+def test_fields_and_type_counts_read_together_match_each_read(org, year, django_assert_num_queries):
+    make_indicator(org, year, code="A-01", field="일반행정")
+    make_indicator(org, year, code="A-02", field="일반행정", kind="qualitative")
+    make_indicator(org, year, code="B-01", field="지역경제")
+    with django_assert_num_queries(1):
+        fields, counts = selectors.fields_and_type_counts(year)
+    assert fields == selectors.fields_of(year) == ["일반행정", "지역경제"]
+    assert counts == selectors.type_counts(year) == {"quantitative": 2, "qualitative": 1, "total": 3}

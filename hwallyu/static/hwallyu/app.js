@@ -76,4 +76,35 @@
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+
+  // Home dashboard: each module's block loads by itself.  Only the block's own fragment is swapped
+  // in; anything else (the sign-in page after the session ended, an error) leaves a link to the
+  // block's page in place of the loading note.
+  function isDashBlock(elt) {
+    return !!(elt && elt.classList && elt.classList.contains("hw-dash-block"));
+  }
+  function dashBlockFailed(elt) {
+    elt.removeAttribute("aria-busy");
+    var skeleton = elt.querySelector(".hw-dash-skeleton");
+    if (skeleton) { skeleton.remove(); }
+    var note = elt.querySelector(".hw-dash-loading");
+    if (!note) { return; }
+    note.textContent = "현황을 불러오지 못했습니다. ";
+    var link = document.createElement("a");
+    link.href = elt.getAttribute("hx-get");
+    link.textContent = "현황 페이지에서 보기";
+    note.appendChild(link);
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (!isDashBlock(elt)) { return; }
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 200 || xhr.getResponseHeader("X-Hwallyu-Fragment") !== "dashboard-block") {
+      event.detail.shouldSwap = false;
+      dashBlockFailed(elt);
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (isDashBlock(event.detail.elt)) { dashBlockFailed(event.detail.elt); }
+  });
 })();

@@ -65,9 +65,16 @@ def test_answer_page_is_accessible_sets_no_cookie_and_takes_one_answer(sent) -> 
     assert "<script" not in html and "csrfmiddlewaretoken" not in html
 
     response = client.post(f"/s/{invitation.token}", _form(sent, text="친절했어요", token=invitation.token))
-    assert response.status_code == 200, response.content.decode()
-    assert "응답해 주셔서 감사합니다" in response.content.decode()
+    # POST/redirect/GET: the thank-you page is a GET of its own, so a reload never submits again
+    assert response.status_code == 303, response.content.decode()
+    assert response["Location"] == f"/s/{invitation.token}/done"
+    assert response["Cache-Control"] == "no-store" and response["Referrer-Policy"] == "same-origin"
     assert not response.cookies
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200 and "응답해 주셔서 감사합니다" in thanks.content.decode()
+    assert "사은품 응모도 접수했습니다" not in thanks.content.decode()
+    assert not thanks.cookies and thanks["Cache-Control"] == "no-store"
+    assert client.get(response["Location"]).status_code == 200  # reloading it changes nothing
     again = client.post(f"/s/{invitation.token}", _form(sent, token=invitation.token))
     assert again.status_code == 409
     assert "이미 응답해 주셨습니다" in again.content.decode()
@@ -131,7 +138,7 @@ def test_forged_posts_are_refused(sent) -> None:
     same_site = client.post(
         f"/s/{invitation.token}", _form(sent, token=invitation.token), headers={"Origin": "http://testserver"}
     )
-    assert same_site.status_code == 200
+    assert same_site.status_code == 303
 
 
 @pytest.mark.django_db
@@ -181,6 +188,30 @@ def test_the_stored_answer_is_anonymous(sent, org) -> None:
         "status",
     }
     assert entry.contact == "010-9999-1234"
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_answer_page_records_channel_and_incentive_in_few_queries(sent, django_assert_max_num_queries) -> None:
+    delivered = [i for i in Invitation.objects.order_by("id") if outbox.delivered_via(i.outbox_key)]
+    first, invitation = delivered[:2]
+    client = Client()
+    assert client.get(f"/s/{invitation.token}/done")["Location"] == f"/s/{invitation.token}"  # not answered yet
+    data = _form(sent, token=invitation.token, incentive="on", contact="010-2222-3333")
+    client.post(f"/s/{_token(0).token}", _form(sent, token=_token(0).token))  # reads the questions (once per process)
+    # then an answer reads its link and its message's channel, and makes two writes in one transaction (here a
+    # savepoint inside the test's transaction; on PostgreSQL one statement)
+    plain = _form(sent, token=first.token)
+    with django_assert_max_num_queries(6):
+        assert client.post(f"/s/{first.token}", plain).status_code == 303
+    response = client.post(f"/s/{invitation.token}", data)
+    assert response.status_code == 303 and response["Location"].endswith("/done?incentive=1")
+    thanks = client.get(response["Location"]).content.decode()
+    assert "사은품 응모도 접수했습니다" in thanks
+    assert IncentiveEntry.objects.get().contact == "010-2222-3333"
+    channels = sorted(b.payload["channel"] for b in AnswerBuffer.objects.all())
+    assert channels == sorted(outbox.delivered_via(i.outbox_key) for i in (_token(0), first, invitation))
+    assert len([c for c in channels if c in {"alimtalk", "sms", "lms"}]) >= 2
 
 
 def _table_dump(table: str) -> str:
@@ -299,5 +330,5 @@ def test_two_concurrent_submits_of_one_link_store_one_answer(org, settings, tmp_
         t.start()
     for t in threads:
         t.join(30)
-    assert sorted(statuses) == [200, 409]
+    assert sorted(statuses) == [303, 409]  # one accepted (redirected to its thank-you page), one refused
     assert AnswerBuffer.objects.filter(survey=survey).count() == 1

@@ -73,6 +73,25 @@ def test_a_receipt_repeated_inside_one_file_is_kept_once(survey, org) -> None:
     assert (record.status, record.rows_read, record.rows_added, record.rows_duplicate) == ("done", 4, 3, 1)
 
 
+def test_text_cells_and_file_order_come_through_staging_unchanged(survey, org) -> None:
+    # Promotion unpacks the staged JSON in the database (json_each, jsonb_array_elements): quotes,
+    # backslashes, escapes, tabs, line breaks and characters outside the BMP must arrive as read,
+    # the rows keep the file's order across batches, and of a repeated receipt the first row wins.
+    texts = ['따옴표 "인용" \\ 역슬래시', "탭\t포함", "줄\n바꿈", "민원 😀", "\\u0041 그대로", "'작은따옴표', 쉼표"]
+    rows = register_rows(len(texts))
+    for row, text in zip(rows, texts, strict=True):
+        row[3] = text
+        row[5] = text
+    repeated = list(rows[1])
+    repeated[3] = "나중 행"
+    rows.insert(4, repeated)
+    record = _import(survey, org, csv_bytes(rows), batch_size=2)
+    assert (record.status, record.rows_read, record.rows_added, record.rows_duplicate) == ("done", 7, 6, 1)
+    entries = list(RegisterEntry.objects.order_by("id"))
+    assert [e.receipt_no for e in entries] == [r[0] for r in rows if r is not repeated]
+    assert [(e.petition_type, e.applicant) for e in entries] == [(t, t) for t in texts]
+
+
 def test_missing_required_column_fails_with_its_name(survey, org) -> None:
     header = [h for h in HEADER if h != "휴대전화"]
     rows = [r[:6] + r[7:] for r in register_rows(2)]
