@@ -25,7 +25,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -432,7 +432,9 @@ def open_csv(path: Path) -> Source:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            yield from enumerate(csv.reader(text), start=1)
+            # A NUL byte (from a broken export) is no text PostgreSQL can store: it is dropped, not the row.
+            lines = (line.replace("\x00", "") if "\x00" in line else line for line in text)
+            yield from enumerate(csv.reader(lines), start=1)
         except UnicodeDecodeError as exc:
             raise ImportFailed(
                 f"{encoding} 인코딩으로 읽을 수 없는 글자가 있습니다(바이트 위치 약 {counter.count})."
@@ -515,7 +517,20 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _stage(record: RegisterImport, batch_no: int, rows: list[tuple[Any, ...]]) -> None:
+def _lz4_available() -> bool:
+    """Whether this PostgreSQL server can compress TOAST values with LZ4 (built ``--with-lz4``, 14 and later)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        found = cursor.fetchone()
+    return bool(found and found[0])
+
+
+def _stage(record: RegisterImport, batch_no: int, rows: list[tuple[Any, ...]], *, lz4: bool = False) -> None:
+    if lz4:
+        # A batch's JSON is stored out of line and compressed; LZ4 does that about three times faster
+        # than the default pglz.  LOCAL: only this batch's transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_toast_compression = lz4")
     RegisterStaging.objects.create(
         register_import_id=record.id,
         batch_no=batch_no,
@@ -579,13 +594,14 @@ def _consume(record: RegisterImport, source: Source, parser: RowParser, batch_si
     last_row = resume_after
     rows_read = record.rows_read
     errors_before = parser.error_count
+    lz4 = connection.vendor == "postgresql" and _lz4_available()
 
     def commit() -> None:
         nonlocal batch, errors_before, batch_no
         with transaction.atomic():
             if batch and not parser.error_count:
                 batch_no += 1
-                _stage(record, batch_no, batch)
+                _stage(record, batch_no, batch, lz4=lz4)
             update: dict[str, Any] = {
                 "last_row": last_row,
                 "rows_read": rows_read,
@@ -646,15 +662,21 @@ def _promote(record: RegisterImport) -> RegisterImport:
             " FROM json_each(%s) AS j WHERE true ORDER BY j.key" + conflict
         )
     elif connection.vendor == "postgresql":
+        # The batch never leaves the server: the statement reads the staged row by its key and parses
+        # it once as jsonb, whose array elements are then picked by position (``json`` would re-scan
+        # the element's text for every column).  A function scan WITH ORDINALITY is already in
+        # ``n`` order, so keeping the file's order costs no sort.
         picks = ", ".join(
             f"(j.value->>{i})::{kind}"
             for i, kind in enumerate(
                 ("text", "timestamptz", "timestamptz", "text", "bigint", "text", "text", "text", "smallint"), start=1
             )
         )
+        staging = RegisterStaging._meta.db_table
         sql = (
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT %s, %s, {picks}, %s"
-            " FROM json_array_elements(%s::json) WITH ORDINALITY AS j(value, n) ORDER BY j.n" + conflict
+            f" FROM jsonb_array_elements((SELECT s.rows::jsonb FROM {staging} s WHERE s.id = %s))"
+            " WITH ORDINALITY AS j(value, n) ORDER BY j.n" + conflict
         )
     else:
         sql = ""
@@ -664,14 +686,19 @@ def _promote(record: RegisterImport) -> RegisterImport:
         if locked.status != ImportStatus.RUNNING:
             return locked
         batches = RegisterStaging.objects.filter(register_import_id=record.id).order_by("batch_no")
+        staged: Iterable[Any]
+        if connection.vendor == "postgresql":
+            staged = list(batches.values_list("id", flat=True))  # the statement reads the batch itself
+        else:
+            staged = batches.values_list("rows", flat=True).iterator(chunk_size=4)
         added = 0
         with connection.cursor() as cursor:
-            for text in batches.values_list("rows", flat=True).iterator(chunk_size=4):
+            for batch in staged:
                 if sql:
-                    cursor.execute(sql, [record.survey_id, record.source, record.id, text])
+                    cursor.execute(sql, [record.survey_id, record.source, record.id, batch])
                 else:
                     head = (record.survey_id, record.source)
-                    cursor.executemany(values_sql, [(*head, *row[1:], record.id) for row in json.loads(text)])
+                    cursor.executemany(values_sql, [(*head, *row[1:], record.id) for row in json.loads(batch)])
                 added += max(cursor.rowcount, 0)  # inserted rows only: conflicts count 0
         duplicates = locked.rows_read - added
         message = f"{locked.rows_read:,}행 중 {added:,}행을 추가했습니다."

@@ -92,6 +92,15 @@ def test_text_cells_and_file_order_come_through_staging_unchanged(survey, org) -
     assert [(e.petition_type, e.applicant) for e in entries] == [(t, t) for t in texts]
 
 
+def test_a_nul_byte_in_a_cell_is_dropped_not_the_import(survey, org) -> None:
+    # PostgreSQL can't store NUL in text; a broken export with one must still import, on both databases.
+    rows = register_rows(3)
+    rows[1][3] = "건축\x00허가"
+    record = _import(survey, org, csv_bytes(rows))
+    assert (record.status, record.rows_added) == ("done", 3), record.message
+    assert RegisterEntry.objects.filter(petition_type="건축허가").count() == 1
+
+
 def test_missing_required_column_fails_with_its_name(survey, org) -> None:
     header = [h for h in HEADER if h != "휴대전화"]
     rows = [r[:6] + r[7:] for r in register_rows(2)]
