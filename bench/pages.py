@@ -48,10 +48,15 @@ def measure_pages(*, repeats: int, modules: list[str] | None = None, warmup: int
             for _ in range(warmup):
                 statuses.add(client.get(page.path).status_code)
             times = []
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(page.path)
-            statuses.add(response.status_code)
-            queries = len(captured.captured_queries)
+            # The fewest of two requests: a short-lived cache (the session policy, read again once a minute)
+            # may refill during one of them, which is time, not data size.
+            counts = []
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(page.path)
+                statuses.add(response.status_code)
+                counts.append(len(captured.captured_queries))
+            queries = min(counts)
             for _ in range(repeats):
                 t0 = time.perf_counter()
                 response = client.get(page.path)
