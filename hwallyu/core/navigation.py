@@ -80,11 +80,22 @@ def register_dashboard(
     provider: Callable[[Any], Iterable[Card]],
     *,
     key: str,
-    visible: Callable[[Any], bool],
+    visible: Callable[[Any], bool] | None = None,
     order: int = 100,
 ) -> None:
-    """Add a module's card block to the home dashboard; ``key`` names its URL (letters, digits, ``-``, ``_``)."""
+    """Add a module's card block to the home dashboard; ``key`` names its URL (letters, digits, ``-``, ``_``).
+
+    ``visible(user)`` says from the role alone whether the user sees the block; without it, everyone with a role.
+    """
+    visible = visible or has_any_role
     _dashboard[key] = DashboardBlock(key, title, provider, visible, order)
+
+
+def has_any_role(user: Any) -> bool:
+    """Whether ``user`` has a role in the city (the default for who sees a dashboard block)."""
+    from hwallyu.org.selectors import role_of
+
+    return role_of(user) is not None
 
 
 def sections_for(role: str | None) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ class DirectivesConfig(AppConfig):
         from hwallyu.core.registry import register_bench, register_demo, register_periodic
         from hwallyu.core.signals import calendar_changed
         from hwallyu.directives import bench, demo, tasks
-        from hwallyu.directives.views import dashboard_cards, dashboard_visible
+        from hwallyu.directives.views import dashboard_cards
         from hwallyu.org.models import Role
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
@@ -30,7 +30,7 @@ class DirectivesConfig(AppConfig):
                 NavItem("기준 설정", "directives:scheme", roles=office),
             ],
         )
-        register_dashboard("지시사항", dashboard_cards, key="directives", visible=dashboard_visible, order=10)
+        register_dashboard("지시사항", dashboard_cards, key="directives", order=10)
         register_demo("지시사항", demo.load, order=30)
         register_bench("지시사항", bench.generate, pages=bench.pages, order=20)
         register_periodic("directives.reminders", tasks.sweep_directive_reminders, every_seconds=300)

@@ -591,10 +591,6 @@ def review_download(request: HttpRequest, year: int, quarter: int, fmt: str) -> 
 # --- home dashboard ------------------------------------------------------------------------------------
 
 
-def dashboard_visible(user: Any) -> bool:
-    return role_of(user) is not None
-
-
 def dashboard_cards(user: Any) -> list[Card]:
     role = role_of(user)
     if role is None:

@@ -11,7 +11,7 @@ class PledgesConfig(AppConfig):
         from hwallyu.core.registry import register_bench, register_demo
         from hwallyu.org.models import Role
         from hwallyu.pledges import bench, demo
-        from hwallyu.pledges.dashboard import dashboard_cards, dashboard_visible
+        from hwallyu.pledges.dashboard import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
         register_section(
@@ -26,6 +26,6 @@ class PledgesConfig(AppConfig):
                 NavItem("공개 페이지 설정", "pledges:public_settings", roles=office),
             ],
         )
-        register_dashboard("공약", dashboard_cards, key="pledges", visible=dashboard_visible, order=30)
+        register_dashboard("공약", dashboard_cards, key="pledges", order=30)
         register_demo("공약", demo.load, order=22)
         register_bench("공약", bench.generate, pages=bench.pages, order=35)

@@ -12,10 +12,6 @@ from hwallyu.pledges import selectors
 from hwallyu.pledges.models import Pledge
 
 
-def dashboard_visible(user: Any) -> bool:
-    return org.role_of(user) is not None
-
-
 def dashboard_cards(user: Any) -> list[Card]:
     if org.role_of(user) is None or not Pledge.objects.exists():
         return []

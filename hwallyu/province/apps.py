@@ -12,7 +12,7 @@ class ProvinceConfig(AppConfig):
         from hwallyu.core.signals import calendar_changed
         from hwallyu.org.models import Role
         from hwallyu.province import bench, demo, tasks
-        from hwallyu.province.dashboard import dashboard_cards, dashboard_visible
+        from hwallyu.province.dashboard import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
         readers = frozenset({Role.ADMIN, Role.PLANNING, Role.EXECUTIVE, Role.AUDIT})
@@ -31,7 +31,7 @@ class ProvinceConfig(AppConfig):
                 NavItem("연도·기준 관리", "province:years", roles=office),
             ],
         )
-        register_dashboard("시군평가", dashboard_cards, key="province", visible=dashboard_visible, order=55)
+        register_dashboard("시군평가", dashboard_cards, key="province", order=55)
         register_demo("시군평가", demo.load, order=70)
         register_bench("도 평가", bench.generate, pages=bench.pages, order=70)
         register_periodic("province.reminders", tasks.sweep_province_reminders, every_seconds=3600)

@@ -12,10 +12,6 @@ from hwallyu.province import selectors
 from hwallyu.province.policies import DEPARTMENT_ROLES, is_office
 
 
-def dashboard_visible(user: Any) -> bool:
-    return role_of(user) is not None
-
-
 def dashboard_cards(user: Any) -> list[Card]:
     role = role_of(user)
     if role is None:

@@ -11,7 +11,7 @@ class WorkplanConfig(AppConfig):
         from hwallyu.core.registry import register_bench, register_demo
         from hwallyu.org.models import Role
         from hwallyu.workplan import bench, demo
-        from hwallyu.workplan.dashboard import dashboard_cards, dashboard_visible
+        from hwallyu.workplan.dashboard import dashboard_cards
 
         office = frozenset({Role.ADMIN, Role.PLANNING})
 
@@ -46,6 +46,6 @@ class WorkplanConfig(AppConfig):
                 NavItem("계획 가져오기", "workplan:plan_import", roles=office),
             ],
         )
-        register_dashboard("업무계획", dashboard_cards, key="workplan", visible=dashboard_visible, order=20)
+        register_dashboard("업무계획", dashboard_cards, key="workplan", order=20)
         register_demo("업무계획", demo.load, order=20)
         register_bench("업무계획", bench.generate, pages=bench.pages, order=30)

@@ -82,6 +82,18 @@ class StatementRow:
     flagged: set[str] = field(default_factory=set)
     messages: list[str] = field(default_factory=list)
 
+    @classmethod
+    def of_line(cls, line: Any, row: int) -> StatementRow:
+        """The row of one stored budget line, numbered ``row`` in the statement."""
+        return cls(
+            label=line.name,
+            amounts=line.amounts(),
+            row=row,
+            line_id=line.pk,
+            source_row=line.source_row,
+            project_id=line.project_id,
+        )
+
     def million(self, name: str) -> str:
         return million_text(self.amounts.get(name))
 
@@ -194,17 +206,7 @@ def build_statement(
     statement: BudgetStatement | None = None,
 ) -> Statement:
     """The statement of the year's lines with every broken rule, numbers exactly as stored."""
-    rows = [
-        StatementRow(
-            label=line.name,
-            amounts=line.amounts(),
-            row=i,
-            line_id=line.pk,
-            source_row=line.source_row,
-            project_id=line.project_id,
-        )
-        for i, line in enumerate(lines, start=1)
-    ]
+    rows = [StatementRow.of_line(line, i) for i, line in enumerate(lines, start=1)]
     return assemble(
         year=year,
         rows=rows,

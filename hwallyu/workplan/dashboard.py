@@ -11,10 +11,6 @@ from hwallyu.org import selectors as org
 from hwallyu.workplan import selectors
 
 
-def dashboard_visible(user: Any) -> bool:
-    return org.role_of(user) is not None
-
-
 def dashboard_cards(user: Any) -> list[Card]:
     plan = selectors.current_plan()
     if plan is None or org.role_of(user) is None:

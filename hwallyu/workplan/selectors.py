@@ -324,14 +324,7 @@ def budget_statement_page(plan: WorkPlan, *, page: Any = None, per_page: int = B
     offset = current.start_index() - 1 if count else 0
     rows = []
     for i, line in enumerate(lines, start=offset + 1):
-        row = StatementRow(
-            label=line.name,
-            amounts=line.amounts(),
-            row=i,
-            line_id=line.pk,
-            source_row=line.source_row,
-            project_id=line.project_id,
-        )
+        row = StatementRow.of_line(line, i)
         for _rule, fields, message in check_amounts(row.amounts):
             row.flagged.update(fields)
             row.messages.append(message)
