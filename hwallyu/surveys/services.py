@@ -632,7 +632,9 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invit
     title and incentive setting as ``invitation.survey``.
     """
     now = now or timezone.now()
-    invitation = next(iter(Invitation.objects.raw(_link_sql(), [token])), None) if token else None
+    # read to the end (the token is unique): a half-read statement would keep SQLite's read lock on the table
+    found = list(Invitation.objects.raw(_link_sql(), [token])) if token else []
+    invitation = found[0] if found else None
     if invitation is None or invitation.status == InvitationStatus.CANCELLED:
         raise AnswerRefused("unknown")
     extra: Any = invitation  # the round's columns arrive as extra attributes of the raw row

@@ -385,8 +385,8 @@ def delivered_via(dedupe_key: str) -> str:
     """
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT delivered_via FROM {OutboxMessage._meta.db_table} WHERE dedupe_key = %s", [dedupe_key])
-        row = cursor.fetchone()
-    return (row[0] if row else "") or ""
+        rows = cursor.fetchall()  # to the end, so the statement is finished (the key is unique)
+    return (rows[0][0] if rows else "") or ""
 
 
 def erase_recipients(dedupe_prefix: str) -> int:
