@@ -99,46 +99,70 @@ class OptOutForm(forms.Form):
 # --- the citizen's answer form ---------------------------------------------------------------
 
 
+def _question_field(q: Any) -> forms.Field:
+    if q.kind == QuestionKind.SCALE5:
+        return forms.TypedChoiceField(
+            label=q.label,
+            choices=[(str(v), f"{v}점 {SCALE_LABELS[v]}") for v in (5, 4, 3, 2, 1)],
+            coerce=int,
+            widget=forms.RadioSelect,
+            required=q.required,
+            error_messages={"required": "이 문항에 답해 주세요."},
+        )
+    if q.kind == QuestionKind.YESNO:
+        return forms.TypedChoiceField(
+            label=q.label,
+            choices=[("1", "예"), ("0", "아니요")],
+            coerce=int,
+            widget=forms.RadioSelect,
+            required=q.required,
+            error_messages={"required": "'예' 또는 '아니요'를 골라 주세요."},
+        )
+    return forms.CharField(
+        label=q.label, required=q.required, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _incentive_fields() -> dict[str, forms.Field]:
+    return {
+        "incentive": forms.BooleanField(label="응답자 사은품 추첨(선정)에 응모합니다.", required=False),
+        "contact": forms.CharField(
+            label="사은품을 받을 휴대전화 번호",
+            required=False,
+            max_length=20,
+            help_text="응답 내용과 따로 보관하며, 지급이 끝나면 지웁니다.",
+        ),
+    }
+
+
+# Every citizen of a round gets the same fields, so they are built once per process for each set of questions
+# (building them costs more than the rest of the answer POST's Python work). The cached fields are shared by the
+# forms of that round and must never be changed: a form validates and renders with them, nothing else.
+_FieldsKey = tuple[tuple[int, str, str, bool], ...]
+_answer_fields: dict[tuple[_FieldsKey, bool], dict[str, forms.Field]] = {}
+
+
+def answer_fields(questions: list[Any], incentive: bool) -> dict[str, forms.Field]:
+    """The answer form's fields for these questions (shared, read-only; see above)."""
+    key = (tuple((q.id, q.kind, q.label, q.required) for q in questions), incentive)
+    fields = _answer_fields.get(key)
+    if fields is None:
+        if len(_answer_fields) >= 64:
+            _answer_fields.clear()
+        fields = {f"q{q.id}": _question_field(q) for q in questions}
+        if incentive:
+            fields.update(_incentive_fields())
+        _answer_fields[key] = fields
+    return fields
+
+
 class AnswerForm(forms.Form):
     """Built from the round's questions: radio groups (fieldset + legend) and a text box."""
 
     def __init__(self, *args: Any, questions: list[Any], incentive: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions
-        for q in questions:
-            name = f"q{q.id}"
-            if q.kind == QuestionKind.SCALE5:
-                self.fields[name] = forms.TypedChoiceField(
-                    label=q.label,
-                    choices=[(str(v), f"{v}점 {SCALE_LABELS[v]}") for v in (5, 4, 3, 2, 1)],
-                    coerce=int,
-                    widget=forms.RadioSelect,
-                    required=q.required,
-                    error_messages={"required": "이 문항에 답해 주세요."},
-                )
-            elif q.kind == QuestionKind.YESNO:
-                self.fields[name] = forms.TypedChoiceField(
-                    label=q.label,
-                    choices=[("1", "예"), ("0", "아니요")],
-                    coerce=int,
-                    widget=forms.RadioSelect,
-                    required=q.required,
-                    error_messages={"required": "'예' 또는 '아니요'를 골라 주세요."},
-                )
-            else:
-                self.fields[name] = forms.CharField(
-                    label=q.label, required=q.required, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
-                )
-        if incentive:
-            self.fields["incentive"] = forms.BooleanField(
-                label="응답자 사은품 추첨(선정)에 응모합니다.", required=False
-            )
-            self.fields["contact"] = forms.CharField(
-                label="사은품을 받을 휴대전화 번호",
-                required=False,
-                max_length=20,
-                help_text="응답 내용과 따로 보관하며, 지급이 끝나면 지웁니다.",
-            )
+        self.fields.update(answer_fields(questions, incentive))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -331,7 +331,9 @@ class InvitationStatus(models.TextChoices):
 class Invitation(models.Model):
     """One person asked to answer; the token in the link ``/s/<token>`` is the only key to it."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    # No index of its own: ``invitation_one_per_phone`` and ``invitation_progress_idx`` both start with it. Every
+    # answer rewrites the invitation's row and each of its indexes, so the table keeps only the indexes it reads.
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations", db_index=False)
     entry = models.OneToOneField(
         RegisterEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
@@ -340,7 +342,7 @@ class Invitation(models.Model):
     source = models.CharField(max_length=10, choices=RegisterSource.choices)
     phone = models.CharField(max_length=13, blank=True)
     phone_hash = models.CharField(max_length=64)
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)  # unique: ``invitation_token_unique`` (no LIKE index beside it)
     message = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PREPARED)
     answered = models.BooleanField(default=False)
@@ -352,12 +354,19 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = "설문 안내"
-        constraints = [models.UniqueConstraint(fields=["survey", "phone_hash"], name="invitation_one_per_phone")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "phone_hash"], name="invitation_one_per_phone"),
+            # A constraint rather than ``unique=True``: on PostgreSQL that also builds a second (LIKE) index on
+            # the token, which no query uses and every answer would pay for.
+            models.UniqueConstraint(fields=["token"], name="invitation_token_unique"),
+        ]
         indexes = [
             models.Index(fields=["phone_hash", "created_at"], name="invitation_phone_recent_idx"),
-            # Covers the progress counts (status, answered, reminded) and the reminder sweep's filter,
-            # so a round's counters are read from the index, not from the wide rows with the texts.
-            models.Index(fields=["survey", "status", "answered", "reminded_at"], name="invitation_progress_idx"),
+            # Covers the progress counts by status and reminder and the reminder sweep's filter. ``answered`` is
+            # deliberately in no index: the answer sets only that column, so on PostgreSQL the row is rewritten
+            # in place on its page (a HOT update, the table keeps free room for it: migration 0005) and none of
+            # the indexes is touched; the answered count reads the round's rows instead.
+            models.Index(fields=["survey", "status", "reminded_at"], name="invitation_progress_idx"),
         ]
 
     def __str__(self) -> str:

@@ -616,11 +616,16 @@ class AnswerRefused(Exception):
 # The answer path is the one every citizen's link takes, in bursts after each send; its reads and writes are
 # written out in SQL (about a quarter of the ORM's cost per statement), on this app's own tables only. The
 # tests run it on SQLite and PostgreSQL, including two submits racing for one link.
+# ``Invitation.outbox_key`` in SQL: the channel the invitation reached the citizen by is read with the link.
+_OUTBOX_KEY_SQL = "'survey:' || i.survey_id || ':invite:' || i.id"
+
+
 def _link_sql() -> str:
     inv, survey = Invitation._meta.db_table, Survey._meta.db_table
     return (
         "SELECT i.id, i.token, i.survey_id, i.department_id, i.petition_type, i.source, i.status, i.answered,"
-        " i.expires_at, s.status AS round_status, s.title AS round_title, s.incentive_enabled AS round_incentive"
+        " i.expires_at, s.status AS round_status, s.title AS round_title, s.incentive_enabled AS round_incentive,"
+        f" {outbox.delivered_via_sql(_OUTBOX_KEY_SQL)} AS delivered_via"
         f" FROM {inv} i JOIN {survey} s ON s.id = i.survey_id WHERE i.token = %s"
     )
 
@@ -629,7 +634,8 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invit
     """The open, unanswered invitation behind a link, or :class:`AnswerRefused` saying why not.
 
     The invitation carries only what the answer page needs (the rest is deferred), with its round's status,
-    title and incentive setting as ``invitation.survey``.
+    title and incentive setting as ``invitation.survey``, and the channel its message was delivered by
+    ("alimtalk", "sms", "lms" or "") as ``invitation.delivered_via``.
     """
     now = now or timezone.now()
     # read to the end (the token is unique): a half-read statement would keep SQLite's read lock on the table
@@ -637,7 +643,8 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invit
     invitation = found[0] if found else None
     if invitation is None or invitation.status == InvitationStatus.CANCELLED:
         raise AnswerRefused("unknown")
-    extra: Any = invitation  # the round's columns arrive as extra attributes of the raw row
+    extra: Any = invitation  # the round's columns and the channel arrive as extra attributes of the raw row
+    extra.delivered_via = extra.delivered_via or ""  # no message (or not delivered): NULL
     known = {
         "id": invitation.survey_id,
         "status": extra.round_status,
@@ -746,7 +753,7 @@ def _answer_submit(
         "department_id": invitation.department_id,
         "petition_type": invitation.petition_type,
         "source": invitation.source,
-        "channel": outbox.delivered_via(invitation.outbox_key),
+        "channel": _delivered_via(invitation),
         "month": _month(now),
         "values": {str(k): v for k, v in values.items() if v is not None},
         "texts": {str(k): t.strip()[:2000] for k, t in texts.items() if t and t.strip()},
@@ -761,6 +768,12 @@ def _answer_submit(
             )
     else:
         _claim_and_buffer(invitation, token, now, payload)
+
+
+def _delivered_via(invitation: Invitation) -> str:
+    """The channel read with the link (``invitation_for_token``), or asked of the outbox for another instance."""
+    channel = getattr(invitation, "delivered_via", None)
+    return outbox.delivered_via(invitation.outbox_key) if channel is None else channel or ""
 
 
 def _claim_and_buffer(invitation: Invitation, token: str, now: dt.datetime, payload: dict[str, Any]) -> None:

@@ -377,6 +377,15 @@ def delivery_counts(dedupe_prefix: str) -> dict[str, int]:
     return {k: int(v or 0) for k, v in agg.items()}
 
 
+def delivered_via_sql(key_sql: str) -> str:
+    """A scalar SQL subquery giving ``delivered_via`` of the message whose key is the SQL expression ``key_sql``.
+
+    For a caller that reads its own row and wants the channel in the same statement (the survey answer page
+    reads its link this way: one round trip instead of two). The outbox's table and columns stay named here.
+    """
+    return f"(SELECT o.delivered_via FROM {OutboxMessage._meta.db_table} o WHERE o.dedupe_key = {key_sql})"
+
+
 def delivered_via(dedupe_key: str) -> str:
     """How one message reached its recipient ("alimtalk", "sms", "lms"), or "".
 

@@ -192,17 +192,17 @@ def test_the_stored_answer_is_anonymous(sent, org) -> None:
 
 @pytest.mark.django_db
 @time_machine.travel(ANSWER_TIME, tick=False)
-def test_answer_page_records_channel_and_incentive_in_few_queries(sent, django_assert_max_num_queries) -> None:
+def test_answer_page_records_channel_and_incentive_in_few_queries(sent, django_assert_num_queries) -> None:
     delivered = [i for i in Invitation.objects.order_by("id") if outbox.delivered_via(i.outbox_key)]
     first, invitation = delivered[:2]
     client = Client()
     assert client.get(f"/s/{invitation.token}/done")["Location"] == f"/s/{invitation.token}"  # not answered yet
     data = _form(sent, token=invitation.token, incentive="on", contact="010-2222-3333")
     client.post(f"/s/{_token(0).token}", _form(sent, token=_token(0).token))  # reads the questions (once per process)
-    # then an answer reads its link and its message's channel, and makes two writes in one transaction (here a
-    # savepoint inside the test's transaction; on PostgreSQL one statement)
+    # then an answer reads its link with its message's channel (one statement), and makes two writes: on
+    # PostgreSQL one statement, on SQLite a transaction (here a savepoint inside the test's transaction)
     plain = _form(sent, token=first.token)
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 5):
         assert client.post(f"/s/{first.token}", plain).status_code == 303
     response = client.post(f"/s/{invitation.token}", data)
     assert response.status_code == 303 and response["Location"].endswith("/done?incentive=1")
@@ -212,6 +212,52 @@ def test_answer_page_records_channel_and_incentive_in_few_queries(sent, django_a
     channels = sorted(b.payload["channel"] for b in AnswerBuffer.objects.all())
     assert channels == sorted(outbox.delivered_via(i.outbox_key) for i in (_token(0), first, invitation))
     assert len([c for c in channels if c in {"alimtalk", "sms", "lms"}]) >= 2
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_forms_of_one_round_share_fields_but_not_answers_or_errors(sent) -> None:
+    from hwallyu.surveys.forms import AnswerForm
+
+    questions = services.open_questions(sent)
+    wrong = AnswerForm({"nonce": "x"}, questions=questions, incentive=True)
+    assert not wrong.is_valid() and len(wrong.errors) == sum(q.required for q in questions)
+    right = AnswerForm(_form(sent), questions=questions, incentive=True)
+    assert right.is_valid(), right.errors
+    assert right.fields["incentive"] is wrong.fields["incentive"]  # built once for the round
+    assert "이 문항에 답해 주세요." not in str(right)  # the other citizen's errors are not shown
+    assert "checked" in str(right) and set(right.values()[0].values()) == {4, 0}
+    blank = AnswerForm(questions=questions, incentive=False)
+    assert "incentive" not in blank.fields and "checked" not in str(blank)
+    # a question changed before the round opened gets fields of its own
+    changed = [
+        type(q)(**{**{f.attname: getattr(q, f.attname) for f in q._meta.concrete_fields}, "label": "바뀐 문항"})
+        for q in questions
+    ]
+    assert "바뀐 문항" in str(AnswerForm(questions=changed, incentive=False))
+
+
+def test_answering_touches_no_index_of_the_invitation() -> None:
+    """An answer sets ``answered`` only; with that column in no index, PostgreSQL updates the row in place (HOT)."""
+    indexed = {name for index in Invitation._meta.indexes for name in index.fields}
+    indexed |= {name for constraint in Invitation._meta.constraints for name in constraint.fields}
+    indexed |= {f.name for f in Invitation._meta.concrete_fields if f.db_index or f.unique}
+    assert "answered" not in indexed
+    assert "token" in indexed
+
+
+@pytest.mark.django_db
+def test_the_invitation_table_keeps_room_for_in_place_updates_on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("fillfactor is a PostgreSQL storage setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Invitation._meta.db_table])
+        assert "fillfactor=80" in cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+            [Invitation._meta.db_table, "%answered%"],
+        )
+        assert cursor.fetchall() == []
 
 
 def _table_dump(table: str) -> str:
