@@ -154,7 +154,25 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpu_calibration_seconds": cpu_calibration(),
     }
+
+
+def cpu_calibration() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): the same machine type is not always as fast.
+
+    The hosts this suite runs on are virtual machines whose speed varies with their neighbours; every figure is
+    beside a baseline measured in the same run, and this number says how fast the run's CPU was, so two runs'
+    absolute figures (rows per second, milliseconds) can be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return round(best, 3)
 
 
 def postgres_version(url: str) -> str:

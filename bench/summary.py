@@ -176,8 +176,20 @@ def machine_line(reports: dict[str, dict[str, Any]]) -> str:
         f"측정: {m['date'][:10]}, {m['cpu']} {m['cores']}코어, 메모리 {m['memory_gib']} GiB, {m['os']}, "
         f"Python {m['python']}, SQLite {m['sqlite']}"
         + (f", PostgreSQL {pg}" if pg else "")
-        + f"; 시작 시 부하 평균 {m['load_average_at_start']}."
+        + f"; 시작 시 부하 평균 {m['load_average_at_start']}"
+        + calibration_text(reports)
+        + "."
     )
+
+
+def calibration_text(reports: dict[str, dict[str, Any]]) -> str:
+    """The CPU speed of each database's run (a fixed Python loop; smaller is faster), when it was recorded."""
+    parts = [
+        f"{'SQLite' if kind == 'sqlite' else 'PostgreSQL'} {r['machine']['cpu_calibration_seconds']}초"
+        for kind, r in reports.items()
+        if r.get("machine", {}).get("cpu_calibration_seconds")
+    ]
+    return f"; CPU 속도(Python 반복 1천만 회, 작을수록 빠름): {', '.join(parts)}" if parts else ""
 
 
 def section(reports: dict[str, dict[str, Any]]) -> str:

@@ -525,18 +525,18 @@ def _lz4_available() -> bool:
     return bool(found and found[0])
 
 
-def _stage(record: RegisterImport, batch_no: int, rows: list[tuple[Any, ...]], *, lz4: bool = False) -> None:
+def _stage(record: RegisterImport, batch_no: int, rows: list[tuple[Any, ...]], *, lz4: bool = False) -> int:
     if lz4:
         # A batch's JSON is stored out of line and compressed; LZ4 does that about three times faster
         # than the default pglz.  LOCAL: only this batch's transaction.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL default_toast_compression = lz4")
-    RegisterStaging.objects.create(
+    return RegisterStaging.objects.create(
         register_import_id=record.id,
         batch_no=batch_no,
         first_row=rows[0][0],
         rows=json.dumps(rows, ensure_ascii=False, separators=(",", ":")),
-    )
+    ).id
 
 
 def after_batch(register_import: RegisterImport) -> None:
@@ -570,24 +570,41 @@ def run(import_id: int, *, batch_size: int = BATCH_SIZE, stale_after: dt.timedel
         source = open_source(path, record.filename)
     except ImportFailed as exc:
         return _fail(record, str(exc))
+    promoter = Promoter(record) if pipelined() else None
     try:
         parser = RowParser(source.header, department_lookup())
         parser.error_count = record.error_count
         parser.errors = [RowError(**e) for e in record.errors]
-        _consume(record, source, parser, batch_size)
+        if promoter is not None:
+            promoter.start(_staged_ids(record))
+        _consume(record, source, parser, batch_size, promoter)
     except ImportFailed as exc:
+        if promoter is not None:
+            promoter.abort()
         return _fail(record, str(exc))
+    except BaseException:
+        if promoter is not None:
+            promoter.abort()
+        raise
     finally:
         source.close()
     if parser.error_count:
+        if promoter is not None:
+            promoter.abort()
         return _fail(
             record,
             f"오류가 있는 행이 {parser.error_count:,}개 있어 아무것도 저장하지 않았습니다. 고친 뒤 다시 올려 주세요.",
         )
+    if promoter is not None:
+        promoter.finish()
+        record.refresh_from_db()
+        return record
     return _promote(record)
 
 
-def _consume(record: RegisterImport, source: Source, parser: RowParser, batch_size: int) -> None:
+def _consume(
+    record: RegisterImport, source: Source, parser: RowParser, batch_size: int, promoter: Promoter | None = None
+) -> None:
     resume_after = record.last_row
     batch_no = RegisterStaging.objects.filter(register_import_id=record.id).count()
     batch: list[tuple[Any, ...]] = []
@@ -598,10 +615,11 @@ def _consume(record: RegisterImport, source: Source, parser: RowParser, batch_si
 
     def commit() -> None:
         nonlocal batch, errors_before, batch_no
+        staged = None
         with transaction.atomic():
             if batch and not parser.error_count:
                 batch_no += 1
-                _stage(record, batch_no, batch, lz4=lz4)
+                staged = _stage(record, batch_no, batch, lz4=lz4)
             update: dict[str, Any] = {
                 "last_row": last_row,
                 "rows_read": rows_read,
@@ -619,6 +637,10 @@ def _consume(record: RegisterImport, source: Source, parser: RowParser, batch_si
                 setattr(record, key, value)
         errors_before = parser.error_count
         batch = []
+        if promoter is not None:
+            if staged is not None:
+                promoter.put(staged)  # committed: the promoter's connection can read it
+            promoter.check()
         after_batch(record)
 
     for row_no, values in source.rows:
@@ -646,22 +668,23 @@ def _fail(record: RegisterImport, message: str) -> RegisterImport:
     return record
 
 
-def _promote(record: RegisterImport) -> RegisterImport:
-    """Move every staged batch into the register in one transaction; a receipt number already
-    there (from an earlier import or earlier in this file) is skipped by the unique index."""
-    from hwallyu.core.audit import log_action
+def _promote_sql() -> str:
+    """The statement that adds one staged batch to the register (parameters: round, source, import, batch).
 
-    columns = ("survey_id", "source", *_ENTRY_COLUMNS, "register_import_id")
+    A receipt number already there (from an earlier import or earlier in this file) is skipped by the
+    unique index. SQLite gets the batch's JSON as the last parameter, PostgreSQL the staged row's key.
+    """
+    columns = ", ".join(("survey_id", "source", *_ENTRY_COLUMNS, "register_import_id"))
     table = RegisterEntry._meta.db_table
     conflict = " ON CONFLICT (survey_id, source, receipt_no) DO NOTHING"
     if connection.vendor == "sqlite":
         # The batch's JSON goes to SQLite as one parameter and is unpacked in C (json_each).
         picks = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(1, len(_ENTRY_COLUMNS) + 1))
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT %s, %s, {picks}, %s"
+        return (
+            f"INSERT INTO {table} ({columns}) SELECT %s, %s, {picks}, %s"
             " FROM json_each(%s) AS j WHERE true ORDER BY j.key" + conflict
         )
-    elif connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
         # The batch never leaves the server: the statement reads the staged row by its key and parses
         # it once as jsonb, whose array elements are then picked by position (``json`` would re-scan
         # the element's text for every column).  A function scan WITH ORDINALITY is already in
@@ -673,14 +696,59 @@ def _promote(record: RegisterImport) -> RegisterImport:
             )
         )
         staging = RegisterStaging._meta.db_table
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT %s, %s, {picks}, %s"
+        return (
+            f"INSERT INTO {table} ({columns}) SELECT %s, %s, {picks}, %s"
             f" FROM jsonb_array_elements((SELECT s.rows::jsonb FROM {staging} s WHERE s.id = %s))"
             " WITH ORDINALITY AS j(value, n) ORDER BY j.n" + conflict
         )
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(_ENTRY_COLUMNS) + 3))})" + conflict
+
+
+def _add_batch(cursor: Any, sql: str, record: RegisterImport, batch: Any) -> int:
+    """Add one staged batch (its JSON, or on PostgreSQL its key); the number of rows actually added."""
+    if connection.vendor in ("sqlite", "postgresql"):
+        cursor.execute(sql, [record.survey_id, record.source, record.id, batch])
     else:
-        sql = ""
-    values_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})" + conflict
+        head = (record.survey_id, record.source)
+        cursor.executemany(sql, [(*head, *row[1:], record.id) for row in json.loads(batch)])
+    return max(cursor.rowcount, 0)  # inserted rows only: conflicts count 0
+
+
+def _staged_ids(record: RegisterImport) -> list[int]:
+    """The batches staged so far, in file order (a resumed import has some from before)."""
+    return list(
+        RegisterStaging.objects.filter(register_import_id=record.id).order_by("batch_no").values_list("id", flat=True)
+    )
+
+
+def _mark_done(locked: RegisterImport, added: int) -> None:
+    """Inside the promoting transaction, with the import's row locked: done, with its counts and an audit entry."""
+    from hwallyu.core.audit import log_action
+
+    # The staged batches hold the file's rows as read (names, phone numbers): gone with the commit that adds them.
+    RegisterStaging.objects.filter(register_import_id=locked.id).delete()
+    duplicates = locked.rows_read - added
+    message = f"{locked.rows_read:,}행 중 {added:,}행을 추가했습니다."
+    if duplicates:
+        message += f" 이미 있는 접수번호 {duplicates:,}행은 건너뛰었습니다."
+    RegisterImport.objects.filter(id=locked.id).update(
+        status=ImportStatus.DONE,
+        rows_added=added,
+        rows_duplicate=duplicates,
+        message=message,
+        finished_at=timezone.now(),
+    )
+    log_action(
+        actor=locked.created_by,
+        action="surveys.register_import",
+        target=locked,
+        after={"source": locked.source, "rows_read": locked.rows_read, "rows_added": added},
+    )
+
+
+def _promote(record: RegisterImport) -> RegisterImport:
+    """Move every staged batch into the register in one transaction, after the whole file was checked."""
+    sql = _promote_sql()
     with transaction.atomic():
         locked = RegisterImport.objects.select_for_update(of=("self",)).get(id=record.id)
         if locked.status != ImportStatus.RUNNING:
@@ -694,31 +762,108 @@ def _promote(record: RegisterImport) -> RegisterImport:
         added = 0
         with connection.cursor() as cursor:
             for batch in staged:
-                if sql:
-                    cursor.execute(sql, [record.survey_id, record.source, record.id, batch])
-                else:
-                    head = (record.survey_id, record.source)
-                    cursor.executemany(values_sql, [(*head, *row[1:], record.id) for row in json.loads(batch)])
-                added += max(cursor.rowcount, 0)  # inserted rows only: conflicts count 0
-        duplicates = locked.rows_read - added
-        message = f"{locked.rows_read:,}행 중 {added:,}행을 추가했습니다."
-        if duplicates:
-            message += f" 이미 있는 접수번호 {duplicates:,}행은 건너뛰었습니다."
-        RegisterImport.objects.filter(id=record.id).update(
-            status=ImportStatus.DONE,
-            rows_added=added,
-            rows_duplicate=duplicates,
-            message=message,
-            finished_at=timezone.now(),
-        )
-        log_action(
-            actor=locked.created_by,
-            action="surveys.register_import",
-            target=locked,
-            after={"source": locked.source, "rows_read": locked.rows_read, "rows_added": added},
-        )
+                added += _add_batch(cursor, sql, record, batch)
+        _mark_done(locked, added)
     record.refresh_from_db()
     return record
+
+
+def pipelined() -> bool:
+    """Whether this import promotes while it reads (:class:`Promoter`): PostgreSQL, outside any transaction.
+
+    SQLite has one writer at a time, and inside a caller's transaction (a test's) a second connection could not
+    see the import's rows.
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class _Abort(Exception):
+    """Raised inside the promoter's transaction to roll it back."""
+
+
+class Promoter:
+    """Adds the staged batches to the register on a second connection while the file is still being read.
+
+    Reading and checking rows is Python's work, adding them PostgreSQL's: side by side they use both cores
+    instead of one after the other. The guarantees stay those of :func:`_promote`:
+
+    * one transaction on the promoter's connection holds every added row, and it commits only after the whole
+      file was read without a bad row (:meth:`finish`); a bad row, an error or a crash rolls it back, so a
+      failed file saves nothing and nothing is visible before the end;
+    * batches are added in file order, each right after its staging commit (the promoter's connection sees
+      committed rows only); a resumed import first adds the batches staged before the crash;
+    * the import's row is locked only at the end, to mark it done: the reader keeps committing its progress
+      to that row meanwhile (the foreign-key checks take a share lock that an update of other columns does
+      not conflict with).
+    """
+
+    _STOP = -1
+    _ABORT = -2
+
+    def __init__(self, record: RegisterImport) -> None:
+        import queue
+        import threading
+
+        self.record = record
+        self.queue: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"register-import-{record.id}", daemon=True)
+        self.done = False
+
+    def start(self, staged_before: list[int]) -> None:
+        for batch_id in staged_before:
+            self.queue.put(batch_id)
+        self.thread.start()
+
+    def put(self, batch_id: int) -> None:
+        self.queue.put(batch_id)
+
+    def check(self) -> None:
+        """Stop reading when adding failed (the error is raised here, in the reader's thread)."""
+        if self.error is not None:
+            self.abort()
+            raise self.error
+
+    def finish(self) -> None:
+        """The file is read and clean: add what is left, mark the import done, commit."""
+        self.queue.put(self._STOP)
+        self.thread.join()
+        self.done = True
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        """Roll back whatever was added (nothing if the promoter never started)."""
+        if self.done:
+            return
+        self.done = True
+        if self.thread.is_alive():
+            self.queue.put(self._ABORT)
+            self.thread.join()
+
+    def _run(self) -> None:
+        from django.db import connection as own  # this thread's own connection
+
+        try:
+            with transaction.atomic():
+                sql, added = _promote_sql(), 0
+                with own.cursor() as cursor:
+                    while (batch_id := self.queue.get()) >= 0:
+                        added += _add_batch(cursor, sql, self.record, batch_id)
+                if batch_id == self._ABORT:
+                    raise _Abort
+                locked = RegisterImport.objects.select_for_update(of=("self",)).get(id=self.record.id)
+                if locked.status != ImportStatus.RUNNING:
+                    raise _Abort  # another worker finished or failed it meanwhile: add nothing
+                _mark_done(locked, added)
+        except _Abort:
+            pass
+        except Exception as exc:  # noqa: BLE001 - not swallowed: raised again in the reader's thread (check, finish)
+            self.error = exc
+            while self.queue.get() >= 0:  # drain until the reader stops or aborts
+                pass
+        finally:
+            own.close()
 
 
 SOURCE_LABELS = dict(RegisterSource.choices)

@@ -46,6 +46,7 @@ def test_cp949_file_with_a_bad_row_is_refused_whole_and_the_row_and_column_are_n
     fixed = _import(survey, org, csv_bytes(rows, encoding="cp949"))
     assert fixed.status == "done"
     assert fixed.rows_added == 30
+    assert RegisterStaging.objects.count() == 0  # the rows as read (names, phone numbers) go with the promotion
     entry = RegisterEntry.objects.get(receipt_no=rows[0][0])
     assert entry.petition_type == rows[0][3]
     assert entry.department == org.dept
