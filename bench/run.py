@@ -161,9 +161,10 @@ def machine() -> dict[str, Any]:
 def cpu_calibration() -> float:
     """Seconds for a fixed pure-Python loop (best of three): the same machine type is not always as fast.
 
-    The hosts this suite runs on are virtual machines whose speed varies with their neighbours; every figure is
-    beside a baseline measured in the same run, and this number says how fast the run's CPU was, so two runs'
-    absolute figures (rows per second, milliseconds) can be compared.
+    The hosts this suite runs on are virtual machines whose speed varies with their neighbours (between runs and
+    within one); every figure is beside a baseline measured in the same run, and this number, taken at the start
+    and at the end of each database's run, says how fast the CPU was, so two runs' absolute figures (rows per
+    second, milliseconds) can be compared. ``deadlines`` (unchanged pure-Python work) is a second gauge.
     """
     best = float("inf")
     for _ in range(3):
@@ -228,6 +229,7 @@ def run_db(kind: str, plan: dict[str, Any], workdir: Path, pg_url: str, only: se
             continue
         b[name] = big.bench(script, args, tmp / f"{name}-{kind}.json", label=f"{kind}/{big.scale}: {name}")
     report["checks"] = checks(report, plan)
+    report["machine"]["cpu_calibration_end_seconds"] = cpu_calibration()  # the host's speed can drift in a run
     for db in databases:
         db.drop()
     return report

@@ -184,11 +184,12 @@ def machine_line(reports: dict[str, dict[str, Any]]) -> str:
 
 def calibration_text(reports: dict[str, dict[str, Any]]) -> str:
     """The CPU speed of each database's run (a fixed Python loop; smaller is faster), when it was recorded."""
-    parts = [
-        f"{'SQLite' if kind == 'sqlite' else 'PostgreSQL'} {r['machine']['cpu_calibration_seconds']}초"
-        for kind, r in reports.items()
-        if r.get("machine", {}).get("cpu_calibration_seconds")
-    ]
+    parts = []
+    for kind, r in reports.items():
+        m = r.get("machine", {})
+        if m.get("cpu_calibration_seconds"):
+            end = f" → 끝 {m['cpu_calibration_end_seconds']}초" if m.get("cpu_calibration_end_seconds") else ""
+            parts.append(f"{'SQLite' if kind == 'sqlite' else 'PostgreSQL'} 시작 {m['cpu_calibration_seconds']}초{end}")
     return f"; CPU 속도(Python 반복 1천만 회, 작을수록 빠름): {', '.join(parts)}" if parts else ""
 
 
