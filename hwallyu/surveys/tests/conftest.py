@@ -52,6 +52,20 @@ def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", header: list[st
     return out.getvalue().encode(encoding)
 
 
+def crash_after_batches(monkeypatch: Any, n: int) -> None:
+    """The import's worker is killed (SystemExit) right after its ``n``-th committed batch."""
+    from hwallyu.surveys import importer
+
+    calls = {"n": 0}
+
+    def crash(record: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise SystemExit("worker killed")
+
+    monkeypatch.setattr(importer, "after_batch", crash)
+
+
 def upload(data: bytes, name: str = "register.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, "text/csv")
 

@@ -17,7 +17,7 @@ from django.db import connection
 
 from hwallyu.surveys import importer, services
 from hwallyu.surveys.models import RegisterEntry, RegisterImport, RegisterStaging
-from hwallyu.surveys.tests.conftest import csv_bytes, register_rows, upload
+from hwallyu.surveys.tests.conftest import crash_after_batches, csv_bytes, register_rows, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,14 +106,7 @@ def test_a_failure_while_adding_stops_the_reader_and_saves_nothing_then_resumes(
 def test_a_crashed_reader_resumes_and_adds_the_earlier_batches_first(survey, org, monkeypatch) -> None:
     rows = register_rows(25)
     record = _create(survey, org, rows)
-    calls = {"n": 0}
-
-    def crash_after_two_batches(rec: RegisterImport) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise SystemExit("worker killed")
-
-    monkeypatch.setattr(importer, "after_batch", crash_after_two_batches)
+    crash_after_batches(monkeypatch, 2)
     with pytest.raises(SystemExit):
         importer.run(record.id, batch_size=5)
     assert RegisterStaging.objects.filter(register_import_id=record.id).count() == 2

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hwallyu.surveys import importer, services
 from hwallyu.surveys.importer import RowParser
 from hwallyu.surveys.models import RegisterEntry, RegisterImport, RegisterStaging
-from hwallyu.surveys.tests.conftest import HEADER, csv_bytes, register_rows, upload
+from hwallyu.surveys.tests.conftest import HEADER, crash_after_batches, csv_bytes, register_rows, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -176,14 +176,7 @@ def test_a_worker_that_crashes_mid_file_resumes_without_duplicates(survey, org, 
 
     rows = register_rows(25)
     record = services.import_create(survey=survey, source="petition", upload=upload(csv_bytes(rows)), actor=org.auditor)
-    calls = {"n": 0}
-
-    def crash_after_two_batches(rec: RegisterImport) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise SystemExit("worker killed")
-
-    monkeypatch.setattr(importer, "after_batch", crash_after_two_batches)
+    crash_after_batches(monkeypatch, 2)
     with pytest.raises(SystemExit):
         importer.run(record.id, batch_size=5)
     record.refresh_from_db()
