@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from hwallyu.surveys import importer, services
 from hwallyu.surveys.models import RegisterEntry, RegisterImport, RegisterStaging
@@ -117,3 +118,25 @@ def test_a_crashed_reader_resumes_and_adds_the_earlier_batches_first(survey, org
     assert (done.status, done.rows_read, done.rows_added) == ("done", 25, 25)
     assert list(RegisterEntry.objects.order_by("id").values_list("receipt_no", flat=True)) == [r[0] for r in rows]
     assert RegisterStaging.objects.count() == 0
+
+
+def test_each_row_remembers_its_upload_and_deletes_follow_the_models_rules(survey, org) -> None:
+    """The row's link to its upload has no database constraint (see ``RegisterEntry.register_import``): the
+    ORM's rules still hold — an upload deleted on its own leaves its rows unlinked, a round takes both with it."""
+    first = importer.run(_create(survey, org, register_rows(6)).id, batch_size=4)
+    rows = register_rows(10)
+    second = importer.run(_create(survey, org, rows).id, batch_size=4)  # 6 already there, 4 new
+    assert (second.rows_added, second.rows_duplicate) == (4, 6)
+    by_import = dict(
+        RegisterEntry.objects.values_list("register_import_id")
+        .annotate(n=Count("id"))
+        .values_list("register_import_id", "n")
+    )
+    assert by_import == {first.id: 6, second.id: 4}
+
+    first.delete()
+    assert RegisterEntry.objects.count() == 10
+    assert RegisterEntry.objects.filter(register_import__isnull=True).count() == 6
+
+    survey.delete()
+    assert RegisterEntry.objects.count() == 0 and RegisterImport.objects.count() == 0
