@@ -150,7 +150,9 @@ def main() -> None:
                 if i >= size:
                     raise RuntimeError("ran out of invitation links: raise the count in prepare_links")
                 token = pool[n * size + i]
-                body = urllib.parse.urlencode({**answers, "nonce": make_nonce(token)}).encode()
+                body = urllib.parse.urlencode(
+                    {**answers, "nonce": make_nonce(token, survey.id, survey.incentive_enabled)}
+                ).encode()
                 return f"/s/{token}", body, common_headers
 
             return answer

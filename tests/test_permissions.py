@@ -1372,9 +1372,11 @@ def sv_link(org: TestOrg) -> dict[str, Any]:
 
 
 def sv_nonce(org: TestOrg) -> dict[str, Any]:
+    from hwallyu.surveys.models import Invitation
     from hwallyu.surveys.public_views import make_nonce
 
-    return {"nonce": make_nonce(SV_TOKEN)}
+    survey = Invitation.objects.get(token=SV_TOKEN).survey
+    return {"nonce": make_nonce(SV_TOKEN, survey.id, survey.incentive_enabled)}
 
 
 def sv_answer(org: TestOrg) -> dict[str, Any]:

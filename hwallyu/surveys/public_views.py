@@ -33,21 +33,34 @@ def _key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), b"hwallyu.surveys.form-nonce.v1", hashlib.sha256).digest()
 
 
-def make_nonce(token: str, now: float | None = None) -> str:
-    stamp = str(int(now if now is not None else time.time()))
-    sig = hmac.new(_key(), f"{token}:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{stamp}.{sig}"
+def _sign(token: str, shown: str) -> str:
+    return hmac.new(_key(), f"{token}:{shown}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def make_nonce(token: str, survey_id: int, incentive: bool, now: float | None = None) -> str:
+    """The form's nonce: when it was shown, and the round and incentive choice it was shown with, signed for
+    this link. The answer POST learns the round from it, so a valid form can be stored without reading the
+    link first (``services.answer_unread``)."""
+    shown = f"{int(now if now is not None else time.time())}.{int(survey_id)}.{int(bool(incentive))}"
+    return f"{shown}.{_sign(token, shown)}"
+
+
+def read_nonce(token: str, nonce: str, now: float | None = None) -> tuple[int, bool] | None:
+    """The round and incentive choice a form for ``token`` was shown with; None for a forged or stale nonce."""
+    parts = (nonce or "").split(".")
+    if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]) or parts[2] not in ("0", "1"):
+        return None
+    stamp, survey_id, incentive, sig = parts
+    age = (now if now is not None else time.time()) - int(stamp)
+    if not 0 <= age <= NONCE_MAX_AGE:
+        return None
+    if not hmac.compare_digest(_sign(token, f"{stamp}.{survey_id}.{incentive}"), sig):
+        return None
+    return int(survey_id), incentive == "1"
 
 
 def nonce_ok(token: str, nonce: str, now: float | None = None) -> bool:
-    stamp, _, sig = (nonce or "").partition(".")
-    if not stamp.isdigit() or not sig:
-        return False
-    age = (now if now is not None else time.time()) - int(stamp)
-    if not 0 <= age <= NONCE_MAX_AGE:
-        return False
-    expected = hmac.new(_key(), f"{token}:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]
-    return hmac.compare_digest(expected, sig)
+    return read_nonce(token, nonce, now) is not None
 
 
 def origin_ok(request: HttpRequest) -> bool:
@@ -93,8 +106,9 @@ def _refused(request: HttpRequest, exc: AnswerRefused, *, status: int | None = N
 @services.retry_when_locked
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     posted = request.method == "POST"
+    shown = read_nonce(token, request.POST.get("nonce", "")) if posted else None
     # A forged or stale form is refused before anything is read (no database work for it).
-    if posted and (not origin_ok(request) or not nonce_ok(token, request.POST.get("nonce", ""))):
+    if posted and (not origin_ok(request) or shown is None):
         return _page(
             request,
             "surveys/public/message.html",
@@ -104,6 +118,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             },
             status=403,
         )
+    if shown is not None and (stored := _store_unread(request, token, *shown)) is not None:
+        return stored
     try:
         invitation = services.invitation_for_token(token)
     except AnswerRefused as exc:
@@ -124,9 +140,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             )
         except AnswerRefused as exc:
             return _refused(request, exc, status=409 if exc.reason == "answered" else None)
-        # Post/Redirect/Get: reloading the thank-you page never submits the form again.
-        done = reverse("survey_public:done", args=[token]) + ("?incentive=1" if contact else "")
-        return _no_store(HttpResponseRedirect(done, status=303))
+        return _answered(token, incentive=bool(contact))
     return _page(
         request,
         "surveys/public/answer.html",
@@ -134,11 +148,37 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "survey": survey,
             "form": form,
             "token": token,
-            "nonce": make_nonce(token),
+            "nonce": make_nonce(token, survey.id, survey.incentive_enabled),
             "petition_type": invitation.petition_type,
             "expires_at": invitation.expires_at,
         },
     )
+
+
+def _answered(token: str, *, incentive: bool) -> HttpResponse:
+    # Post/Redirect/Get: reloading the thank-you page never submits the form again.
+    done = reverse("survey_public:done", args=[token]) + ("?incentive=1" if incentive else "")
+    return _no_store(HttpResponseRedirect(done, status=303))
+
+
+def _store_unread(request: HttpRequest, token: str, survey_id: int, incentive: bool) -> HttpResponse | None:
+    """The common answer, stored without reading its link first (see ``services.answer_unread``).
+
+    None sends the request down the full path, which reads the link: where the database cannot do it in one
+    statement, before this process has read the round's questions, for a form with errors to show, and for a
+    citizen who asks for the incentive (checked against the round's current setting there)."""
+    questions = services.known_open_questions(survey_id) if services.answers_skip_link_read() else None
+    if questions is None:
+        return None
+    form = AnswerForm(request.POST, questions=questions, incentive=incentive)
+    if not form.is_valid() or form.cleaned_data.get("incentive"):
+        return None
+    values, texts = form.values()
+    try:
+        services.answer_unread(token=token, values=values, texts=texts)
+    except AnswerRefused as exc:
+        return _refused(request, exc, status=409 if exc.reason == "answered" else None)
+    return _answered(token, incentive=False)
 
 
 @require_GET

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import random
 import secrets
@@ -616,8 +617,11 @@ class AnswerRefused(Exception):
 # The answer path is the one every citizen's link takes, in bursts after each send; its reads and writes are
 # written out in SQL (about a quarter of the ORM's cost per statement), on this app's own tables only. The
 # tests run it on SQLite and PostgreSQL, including two submits racing for one link.
-# ``Invitation.outbox_key`` in SQL: the channel the invitation reached the citizen by is read with the link.
-_OUTBOX_KEY_SQL = "'survey:' || i.survey_id || ':invite:' || i.id"
+
+
+def _outbox_key_sql(alias: str) -> str:
+    """``Invitation.outbox_key`` in SQL, of the invitation row ``alias``: its message's channel is read with it."""
+    return f"'survey:' || {alias}.survey_id || ':invite:' || {alias}.id"
 
 
 def _link_sql() -> str:
@@ -625,7 +629,7 @@ def _link_sql() -> str:
     return (
         "SELECT i.id, i.token, i.survey_id, i.department_id, i.petition_type, i.source, i.status, i.answered,"
         " i.expires_at, s.status AS round_status, s.title AS round_title, s.incentive_enabled AS round_incentive,"
-        f" {outbox.delivered_via_sql(_OUTBOX_KEY_SQL)} AS delivered_via"
+        f" {outbox.delivered_via_sql(_outbox_key_sql('i'))} AS delivered_via"
         f" FROM {inv} i JOIN {survey} s ON s.id = i.survey_id WHERE i.token = %s"
     )
 
@@ -678,6 +682,11 @@ def open_questions(survey: Survey) -> list[Question]:
             _open_questions.clear()
         questions = _open_questions[survey.id] = list(Question.objects.filter(survey_id=survey.id))
     return questions
+
+
+def known_open_questions(survey_id: int) -> list[Question] | None:
+    """The questions this process has already read for an open round (:func:`open_questions`), or None."""
+    return _open_questions.get(survey_id)
 
 
 def reset_question_cache() -> None:
@@ -754,9 +763,7 @@ def _answer_submit(
         "petition_type": invitation.petition_type,
         "source": invitation.source,
         "channel": _delivered_via(invitation),
-        "month": _month(now),
-        "values": {str(k): v for k, v in values.items() if v is not None},
-        "texts": {str(k): t.strip()[:2000] for k, t in texts.items() if t and t.strip()},
+        **_answer_part(now, values, texts),
     }
     if contact and invitation.survey.incentive_enabled and (normalized := phones.normalize(contact)):
         with transaction.atomic():
@@ -768,6 +775,68 @@ def _answer_submit(
             )
     else:
         _claim_and_buffer(invitation, token, now, payload)
+
+
+def _answer_part(now: dt.datetime, values: dict[int, int | None], texts: dict[int, str]) -> dict[str, Any]:
+    """The buffered answer's own part (the rest describes its link): the month only, the values, the texts."""
+    return {
+        "month": _month(now),
+        "values": {str(k): v for k, v in values.items() if v is not None},
+        "texts": {str(k): t.strip()[:2000] for k, t in texts.items() if t and t.strip()},
+    }
+
+
+def answers_skip_link_read() -> bool:
+    """Whether :func:`answer_unread` is available: PostgreSQL, whose data-modifying WITH makes it one statement.
+
+    SQLite has no such statement; there the answer page reads the link and writes in a short transaction."""
+    return connection.vendor == "postgresql"
+
+
+def answer_unread(
+    *,
+    token: str,
+    values: dict[int, int | None],
+    texts: dict[int, str],
+    now: dt.datetime | None = None,
+) -> None:
+    """Store one answer for a link without reading the link first: one statement, one round trip (PostgreSQL).
+
+    The caller checked the answer against the questions of the link's round, which the form's signed nonce named
+    (a link's round never changes). The statement flips the link to answered only if it is not answered,
+    cancelled or expired and its round is open — the checks of :func:`invitation_for_token`, on the invitation's
+    own columns, so of two racing submits exactly one wins (see :func:`_claim_and_buffer`) — and buffers the
+    answer with what the link knows (round, department, kind, source, the channel its message was delivered by).
+    The link is found by its token alone: a condition on the round could lead the planner to the round's index,
+    whose statistics lag behind a freshly prepared round. When nothing was flipped, the link is read for the
+    reason, raised as :class:`AnswerRefused`.
+    """
+    now = now or timezone.now()
+    inv, buffer, rounds = Invitation._meta.db_table, AnswerBuffer._meta.db_table, Survey._meta.db_table
+    sql = (
+        f"WITH won AS (UPDATE {inv} i SET answered = %s"
+        " WHERE i.token = %s AND NOT i.answered AND i.expires_at > %s AND i.status <> %s"
+        f" AND EXISTS (SELECT 1 FROM {rounds} s WHERE s.id = i.survey_id AND s.status = %s)"
+        " RETURNING i.id, i.survey_id, i.department_id, i.petition_type, i.source)"
+        f" INSERT INTO {buffer} (id, survey_id, payload) SELECT %s, won.survey_id, jsonb_build_object("
+        "'department_id', won.department_id, 'petition_type', won.petition_type, 'source', won.source,"
+        f" 'channel', COALESCE({outbox.delivered_via_sql(_outbox_key_sql('won'))}, '')) || %s::jsonb FROM won"
+    )
+    params = [
+        True,
+        token,
+        connection.ops.adapt_datetimefield_value(now),
+        InvitationStatus.CANCELLED.value,
+        SurveyStatus.OPEN.value,
+        str(uuid.uuid4()),
+        json.dumps(_answer_part(now, values, texts), ensure_ascii=False),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        won = cursor.rowcount == 1
+    if not won:
+        invitation_for_token(token, now=now)  # raises the reason (answered, closed, expired, cancelled)
+        raise AnswerRefused("answered")  # it was open a moment ago: a racing submit won
 
 
 def _delivered_via(invitation: Invitation) -> str:

@@ -30,7 +30,7 @@ def sent(imported, org, console_provider):
 
 
 def _form(survey, *, score: int = 4, bribe: int = 0, text: str = "", token: str = "", **extra) -> dict:
-    data = {"nonce": make_nonce(token)}
+    data = {"nonce": make_nonce(token, survey.id, survey.incentive_enabled)}
     for q in survey.questions.all():
         if q.kind == "scale5":
             data[f"q{q.id}"] = str(score)
@@ -121,6 +121,86 @@ def test_unknown_expired_or_closed_links_get_a_kind_message(sent, org, moment, s
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("moment", "setup", "status", "text"),
+    [
+        (ANSWER_TIME, "answered", 409, "이미 응답해 주셨습니다"),
+        (ANSWER_TIME, "cancelled", 404, "설문 주소를 찾을 수 없습니다"),
+        (MONDAY_10 + dt.timedelta(days=15), None, 410, "응답 기간이 지났습니다"),
+        (ANSWER_TIME, "closed", 410, "조사는 종료되었습니다"),
+    ],
+)
+def test_a_refused_answer_post_says_why_and_changes_nothing(sent, org, moment, setup, status, text) -> None:
+    """Also once the process knows the round's questions, when PostgreSQL stores an answer without reading its
+    link first: the one statement refuses, and only then is the link read for the reason."""
+    invitation, other = _token(0), _token(1)
+    with time_machine.travel(ANSWER_TIME, tick=False):
+        assert Client().post(f"/s/{other.token}", _form(sent, token=other.token)).status_code == 303
+    if setup == "cancelled":
+        Invitation.objects.filter(id=invitation.id).update(status="cancelled")
+    if setup == "closed":
+        services.survey_close(survey=sent, actor=org.auditor)
+    with time_machine.travel(moment, tick=False):
+        data = _form(sent, token=invitation.token)  # the form as it was shown (an hour's old nonce is fine)
+        if setup == "answered":
+            assert Client().post(f"/s/{invitation.token}", data).status_code == 303
+        buffered = AnswerBuffer.objects.count() + Answer.objects.count()
+        response = Client().post(f"/s/{invitation.token}", data)
+    assert response.status_code == status
+    assert text in response.content.decode()
+    assert AnswerBuffer.objects.count() + Answer.objects.count() == buffered
+    assert Invitation.objects.get(id=invitation.id).answered == (setup == "answered")
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_an_answer_stored_without_reading_its_link_is_buffered_like_any_other(sent) -> None:
+    first, second = _token(0), _token(1)
+    services.reset_question_cache()
+    client = Client()
+    assert client.post(f"/s/{first.token}", _form(sent, text=" 친절했어요 ", token=first.token)).status_code == 303
+    assert services.known_open_questions(sent.id) is not None  # the first answer read them
+    assert client.post(f"/s/{second.token}", _form(sent, text=" 친절했어요 ", token=second.token)).status_code == 303
+    payloads = sorted((b.payload for b in AnswerBuffer.objects.all()), key=lambda p: p["department_id"])
+    expected = sorted(
+        (
+            {
+                "department_id": i.department_id,
+                "petition_type": i.petition_type,
+                "source": i.source,
+                "channel": outbox.delivered_via(i.outbox_key),
+                "month": "2024-03-01",
+                "values": {str(q.id): (0 if q.kind == "yesno" else 4) for q in sent.questions.exclude(kind="text")},
+                "texts": {str(sent.questions.get(kind="text").id): "친절했어요"},
+            }
+            for i in (first, second)
+        ),
+        key=lambda p: p["department_id"],
+    )
+    assert payloads == expected
+    assert Invitation.objects.filter(answered=True).count() == 2
+
+
+@pytest.mark.django_db
+@time_machine.travel(ANSWER_TIME, tick=False)
+def test_a_nonce_is_bound_to_its_link_round_and_incentive_choice(sent) -> None:
+    from hwallyu.surveys.public_views import make_nonce, read_nonce
+
+    token = _token().token
+    nonce = make_nonce(token, sent.id, True)
+    assert read_nonce(token, nonce) == (sent.id, True)
+    assert read_nonce(_token(1).token, nonce) is None
+    stamp, survey_id, incentive, sig = nonce.split(".")
+    assert read_nonce(token, f"{stamp}.{int(survey_id) + 1}.{incentive}.{sig}") is None
+    assert read_nonce(token, f"{stamp}.{survey_id}.0.{sig}") is None
+    assert read_nonce(token, make_nonce(token, sent.id, False, now=0)) is None  # stale
+    assert (
+        Client().post(f"/s/{token}", {**_form(sent, token=token), "nonce": f"{stamp}.{survey_id}.0.{sig}"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.django_db
 @time_machine.travel(ANSWER_TIME, tick=False)
 def test_forged_posts_are_refused(sent) -> None:
     invitation = _token()
@@ -199,10 +279,11 @@ def test_answer_page_records_channel_and_incentive_in_few_queries(sent, django_a
     assert client.get(f"/s/{invitation.token}/done")["Location"] == f"/s/{invitation.token}"  # not answered yet
     data = _form(sent, token=invitation.token, incentive="on", contact="010-2222-3333")
     client.post(f"/s/{_token(0).token}", _form(sent, token=_token(0).token))  # reads the questions (once per process)
-    # then an answer reads its link with its message's channel (one statement), and makes two writes: on
-    # PostgreSQL one statement, on SQLite a transaction (here a savepoint inside the test's transaction)
+    # then, on PostgreSQL, an answer is one statement: its link is not read first (the form's nonce says the
+    # round), the link is flipped and the answer buffered with the message's channel. SQLite reads the link with
+    # the channel (one statement), then writes twice in a transaction (here a savepoint in the test's).
     plain = _form(sent, token=first.token)
-    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 5):
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
         assert client.post(f"/s/{first.token}", plain).status_code == 303
     response = client.post(f"/s/{invitation.token}", data)
     assert response.status_code == 303 and response["Location"].endswith("/done?incentive=1")
@@ -331,7 +412,9 @@ def test_bribe_reports_alert_the_audit_team_without_identity(sent, org) -> None:
 @time_machine.travel(ANSWER_TIME, tick=False)
 def test_citizen_can_opt_out_from_the_link(sent) -> None:
     invitation = _token()
-    response = Client().post(f"/s/{invitation.token}/optout", {"nonce": make_nonce(invitation.token)})
+    response = Client().post(
+        f"/s/{invitation.token}/optout", {"nonce": make_nonce(invitation.token, invitation.survey_id, True)}
+    )
     assert response.status_code == 200 and "더 이상" in response.content.decode()
     assert OptOut.objects.filter(phone_hash=invitation.phone_hash).exists()
 
