@@ -822,7 +822,7 @@ def answer_unread(
         "'department_id', won.department_id, 'petition_type', won.petition_type, 'source', won.source,"
         f" 'channel', COALESCE({outbox.delivered_via_sql(_outbox_key_sql('won'))}, '')) || %s::jsonb FROM won"
     )
-    params = [
+    params: list[Any] = [
         True,
         token,
         connection.ops.adapt_datetimefield_value(now),
