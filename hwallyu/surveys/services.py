@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -757,24 +758,15 @@ def _answer_submit(
 ) -> None:
     if invitation is None or invitation.token != token:
         invitation = invitation_for_token(token, now=now)
-    # Everything but the writes is worked out first, so the transaction (SQLite's write lock) is short.
-    payload = {
-        "department_id": invitation.department_id,
-        "petition_type": invitation.petition_type,
-        "source": invitation.source,
-        "channel": _delivered_via(invitation),
-        **_answer_part(now, values, texts),
-    }
-    if contact and invitation.survey.incentive_enabled and (normalized := phones.normalize(contact)):
-        with transaction.atomic():
-            _claim_and_buffer(invitation, token, now, payload)
+    incentive = phones.normalize(contact) if contact and invitation.survey.incentive_enabled else ""
+    with transaction.atomic() if incentive else contextlib.nullcontext():
+        _claim_and_buffer(invitation, token, now, values, texts)
+        if incentive:
             IncentiveEntry.objects.get_or_create(
                 survey_id=invitation.survey_id,
-                contact_hash=phones.phone_hash(normalized),
-                defaults={"contact": normalized, "code": secrets.token_hex(5).upper()},
+                contact_hash=phones.phone_hash(incentive),
+                defaults={"contact": incentive, "code": secrets.token_hex(5).upper()},
             )
-    else:
-        _claim_and_buffer(invitation, token, now, payload)
 
 
 def _answer_part(now: dt.datetime, values: dict[int, int | None], texts: dict[int, str]) -> dict[str, Any]:
@@ -845,14 +837,27 @@ def _delivered_via(invitation: Invitation) -> str:
     return outbox.delivered_via(invitation.outbox_key) if channel is None else channel or ""
 
 
-def _claim_and_buffer(invitation: Invitation, token: str, now: dt.datetime, payload: dict[str, Any]) -> None:
+def _claim_and_buffer(
+    invitation: Invitation, token: str, now: dt.datetime, values: dict[int, int | None], texts: dict[int, str]
+) -> None:
     """Flip the invitation to answered and buffer its answer, both or neither; refused when it can't be flipped.
 
     The flip is conditional on the invitation's own columns only: a condition through a join becomes
     "id IN (subquery)", which PostgreSQL does not re-check after waiting for a concurrent submit's row lock (both
-    would win). On PostgreSQL the two writes are one statement (a data-modifying WITH), so an answer costs one
+    would win). On PostgreSQL the two writes are the one statement of :func:`answer_unread`, so an answer costs one
     round trip and one commit, like any single insert; SQLite has no such statement and takes a short transaction.
     """
+    if answers_skip_link_read():
+        answer_unread(token=token, values=values, texts=texts, now=now)
+        return
+    # Everything but the writes is worked out first, so the transaction (SQLite's write lock) is short.
+    payload = {
+        "department_id": invitation.department_id,
+        "petition_type": invitation.petition_type,
+        "source": invitation.source,
+        "channel": _delivered_via(invitation),
+        **_answer_part(now, values, texts),
+    }
     inv, buffer = Invitation._meta.db_table, AnswerBuffer._meta.db_table
     claim = f"UPDATE {inv} SET answered = %s WHERE id = %s AND NOT answered AND expires_at > %s AND status <> %s"
     params = [True, invitation.id, connection.ops.adapt_datetimefield_value(now), InvitationStatus.CANCELLED.value]
@@ -861,20 +866,11 @@ def _claim_and_buffer(invitation: Invitation, token: str, now: dt.datetime, payl
         fields[name].get_db_prep_save(value, connection)
         for name, value in (("id", uuid.uuid4()), ("survey", invitation.survey_id), ("payload", payload))
     ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH won AS ({claim} RETURNING survey_id) INSERT INTO {buffer} (id, survey_id, payload)"
-                " SELECT %s, %s, %s FROM won",
-                [*params, *row],
-            )
-            won = cursor.rowcount == 1
-        else:
-            with transaction.atomic():
-                cursor.execute(claim, params)
-                won = cursor.rowcount == 1
-                if won:
-                    cursor.execute(f"INSERT INTO {buffer} (id, survey_id, payload) VALUES (%s, %s, %s)", row)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(claim, params)
+        won = cursor.rowcount == 1
+        if won:
+            cursor.execute(f"INSERT INTO {buffer} (id, survey_id, payload) VALUES (%s, %s, %s)", row)
     if not won:
         invitation_for_token(token, now=now)  # raises the reason (answered, closed, expired, cancelled)
         raise AnswerRefused("answered")
